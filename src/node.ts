@@ -1,0 +1,1 @@
+// Node-only entry: files, the replay HTTP server, the CLI.

@@ -1,0 +1,165 @@
+import type { Assembler, AssemblerOptions, ProviderName, ProviderSpec } from '../assembly/assembler.js';
+import type { StreamEvent } from '../assembly/events.js';
+import { ParseError, UsageError, excerptOf, withPartial, type ChunkwiseError } from '../errors.js';
+import { providerForTransport, providerFromContentType, transportFromFirstBytes } from '../providers/detect.js';
+import { PROVIDER_NAMES, providerSpec } from '../providers/registry.js';
+import { createNdjsonDecoder } from '../transports/ndjson.js';
+import { createSseDecoder } from '../transports/sse.js';
+
+export interface PipelineOptions extends Omit<AssemblerOptions, 'onEvent'> {
+  /** `'openai' | 'groq' | 'ollama'`; detected from the content type, else from the first bytes. */
+  provider?: ProviderName;
+  /** Accept a stream that ended early: the partial object becomes the result instead of a TruncatedStreamError. */
+  lenient?: boolean;
+  /** Largest SSE event or NDJSON line (characters / bytes). Default 64 MiB. */
+  maxEventSize?: number;
+}
+
+export interface PipelineSink {
+  event?: (event: StreamEvent) => void;
+  final(response: unknown, provider: ProviderName): void;
+  error(error: ChunkwiseError): void;
+}
+
+export interface Pipeline {
+  /** A content type seen before the first byte helps detection. */
+  contentType(value: string | null): void;
+  feed(piece: Uint8Array): void;
+  end(): void;
+  /** The source failed (network, abort, timeout): report it with the partial object. */
+  fail(error: unknown): void;
+  /** The response assembled so far, or undefined before the first chunk. */
+  snapshot(): unknown;
+  readonly provider: ProviderName | undefined;
+}
+
+/**
+ * Bytes in, final object out: transport decoder, JSON, provider assembler, in one push loop
+ * with no RxJS hop per message (the hot path). Every failure carries the partial object.
+ */
+export function createPipeline(options: PipelineOptions, sink: PipelineSink): Pipeline {
+  if (options.provider !== undefined && !PROVIDER_NAMES.includes(options.provider)) {
+    throw new UsageError(`Unknown provider "${String(options.provider)}"; expected one of ${PROVIDER_NAMES.join(', ')}`);
+  }
+  let provider = options.provider;
+  let assembler: Assembler<unknown, unknown, unknown> | undefined;
+  let decoder: { feed(piece: Uint8Array): void; end(): void } | undefined;
+  let waiting: Uint8Array[] = [];
+  let pushed = false;
+  let terminated = false;
+  let settled = false;
+
+  const snapshot = () => (assembler && pushed ? assembler.snapshot() : undefined);
+
+  const fail = (error: unknown) => {
+    if (settled) return;
+    settled = true;
+    sink.error(withPartial(error, snapshot()));
+  };
+
+  const finish = () => {
+    if (settled || !assembler) return;
+    let final: unknown;
+    try {
+      final = assembler.finish(terminated, options.lenient ?? false);
+    } catch (error) {
+      fail(error);
+      return;
+    }
+    settled = true;
+    sink.event?.({ type: 'done', choice: 0, response: final, snapshot: () => final });
+    sink.final(final, provider!);
+  };
+
+  const push = (payload: unknown, position: { line?: number; event?: number }) => {
+    try {
+      assembler!.push(payload, position);
+      pushed = true;
+    } catch (error) {
+      fail(error);
+    }
+  };
+
+  const start = (spec: ProviderSpec) => {
+    assembler = spec.createAssembler({
+      partialArguments: options.partialArguments ?? sink.event !== undefined,
+      partialContent: options.partialContent ?? false,
+      ...(sink.event ? { onEvent: sink.event } : {}),
+    }) as Assembler<unknown, unknown, unknown>;
+    if (spec.transport === 'sse') {
+      decoder = createSseDecoder(
+        {
+          message(message) {
+            let payload: unknown;
+            try {
+              payload = JSON.parse(message.data);
+            } catch (cause) {
+              fail(new ParseError('An SSE event is not valid JSON', { event: message.number, excerpt: excerptOf(message.data), cause }));
+              return;
+            }
+            push(payload, { event: message.number });
+          },
+          done() {
+            terminated = true;
+            finish();
+          },
+          error: fail,
+        },
+        { maxEventSize: options.maxEventSize },
+      );
+    } else {
+      decoder = createNdjsonDecoder(
+        {
+          value(value, line) {
+            push(value, { line });
+            // Ollama's `done: true` line is the end; don't wait for the connection to close.
+            if (assembler!.complete) finish();
+          },
+          error: fail,
+        },
+        { maxLineBytes: options.maxEventSize },
+      );
+    }
+  };
+
+  return {
+    get provider() {
+      return provider;
+    },
+    contentType(value) {
+      if (provider === undefined) provider = providerFromContentType(value);
+    },
+    feed(piece) {
+      if (settled) return;
+      if (!decoder) {
+        if (provider === undefined) {
+          waiting.push(piece);
+          const transport = transportFromFirstBytes(piece);
+          if (transport === undefined) return;
+          provider = providerForTransport(transport);
+        } else {
+          waiting.push(piece);
+        }
+        start(providerSpec(provider));
+        const queued = waiting;
+        waiting = [];
+        for (const p of queued) if (!settled) decoder!.feed(p);
+        return;
+      }
+      decoder.feed(piece);
+    },
+    end() {
+      if (settled) return;
+      if (!decoder) {
+        if (provider === undefined) provider = options.provider ?? 'openai';
+        start(providerSpec(provider));
+        for (const p of waiting) decoder!.feed(p);
+        waiting = [];
+      }
+      decoder!.end();
+      finish();
+    },
+    fail,
+    snapshot,
+  };
+}

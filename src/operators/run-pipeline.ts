@@ -1,0 +1,72 @@
+import { Observable, type SchedulerLike, type Subscriber } from 'rxjs';
+import type { ProviderName } from '../assembly/assembler.js';
+import type { StreamEvent } from '../assembly/events.js';
+import { fromSource, type ByteSource, type SourceOptions } from '../sources/from-source.js';
+import { idleTimeout } from '../sources/idle-timeout.js';
+import { createPipeline, type PipelineOptions } from './pipeline.js';
+
+export interface StreamOptions extends PipelineOptions, Omit<SourceOptions, 'onResponse' | 'expect'> {
+  /** Fail with an IdleTimeoutError when no bytes arrive for this long (ms). */
+  idleTimeoutMs?: number;
+  /** Scheduler for the idle timeout (tests pass a TestScheduler). */
+  scheduler?: SchedulerLike;
+}
+
+export interface FinalResult {
+  response: unknown;
+  provider: ProviderName;
+}
+
+/** Subscribes the byte source and runs it through a pipeline; events go to `onEvent` when given. */
+export function runPipeline(
+  source: ByteSource,
+  options: StreamOptions,
+  subscriber: Subscriber<unknown>,
+  onEvent: ((event: StreamEvent) => void) | undefined,
+  onFinal: (result: FinalResult) => void,
+) {
+  const pipeline = createPipeline(options, {
+    ...(onEvent ? { event: onEvent } : {}),
+    final: (response, provider) => {
+      onFinal({ response, provider });
+      subscriber.complete();
+    },
+    error: (error) => subscriber.error(error),
+  });
+  let bytes = fromSource(source, {
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.maxTotalBytes !== undefined ? { maxTotalBytes: options.maxTotalBytes } : {}),
+    expect: options.provider === undefined ? 'any' : options.provider === 'ollama' ? 'ndjson' : 'sse',
+    onResponse: (response) => pipeline.contentType(response.headers.get('content-type')),
+  });
+  if (options.idleTimeoutMs !== undefined) bytes = bytes.pipe(idleTimeout<Uint8Array>(options.idleTimeoutMs, options.scheduler));
+  return bytes.subscribe({
+    next: (piece) => pipeline.feed(piece),
+    error: (error) => pipeline.fail(error),
+    complete: () => pipeline.end(),
+  });
+}
+
+/**
+ * The typed events of a response as a cold Observable: each subscription makes its own pass
+ * over the source. The last event is `done`, carrying the final response object.
+ *
+ * @example
+ * ```ts
+ * streamEvents(await fetch(url, init)).subscribe((e) => {
+ *   if (e.type === 'content.delta') process.stdout.write(e.delta);
+ * });
+ * ```
+ */
+export function streamEvents(source: ByteSource, options: StreamOptions = {}): Observable<StreamEvent> {
+  return new Observable<StreamEvent>((subscriber) =>
+    runPipeline(source, options, subscriber as Subscriber<unknown>, (event) => subscriber.next(event), () => {}),
+  );
+}
+
+/** The final response object as a cold Observable of one value (no event objects are built). */
+export function streamFinal(source: ByteSource, options: StreamOptions = {}): Observable<FinalResult> {
+  return new Observable<FinalResult>((subscriber) =>
+    runPipeline(source, options, subscriber as Subscriber<unknown>, undefined, (result) => subscriber.next(result)),
+  );
+}

@@ -1,0 +1,125 @@
+import { Observable, Subject, type Subscription } from 'rxjs';
+import { filter, map } from 'rxjs/operators';
+import type { StreamEvent } from '../assembly/events.js';
+import type { ByteSource } from '../sources/from-source.js';
+import { streamEvents, type StreamOptions } from './run-pipeline.js';
+import { toAsyncIterable } from './to-async-iterable.js';
+
+/** A response being streamed: several consumers, one upstream request. */
+export interface ResponseStream<S = any, F = any> extends AsyncIterable<StreamEvent<S>> {
+  /** Every typed event from the moment of subscription; the last is `done`. */
+  readonly events$: Observable<StreamEvent<S>>;
+  /** A snapshot after every chunk; a late subscriber gets the current snapshot first. */
+  readonly snapshots$: Observable<S>;
+  /** The content text as it grows, per delta (choice 0). */
+  readonly text$: Observable<string>;
+  /** The final response object; reading it starts the request if nothing else has. */
+  readonly final: Promise<F>;
+  /** The snapshot now, or undefined before the first chunk. */
+  snapshot(): S | undefined;
+  /** Stops the request; subscribers get an AbortError carrying the partial object. */
+  abort(reason?: unknown): void;
+}
+
+/**
+ * One call for the common case: a `Response` (or any byte source) in, an object out whose
+ * observables, async iterator and Promise all share one upstream request. The request starts
+ * with the first subscriber (or the first read of `final`) and is cancelled when the last
+ * subscriber leaves before the end.
+ *
+ * @example
+ * ```ts
+ * const stream = streamResponse(fetch(url, init));
+ * stream.text$.subscribe((text) => render(text));
+ * for await (const event of stream) if (event.type === 'tool_call.done') console.log(event.parsed);
+ * const completion = await stream.final;
+ * ```
+ */
+export function streamResponse<S = any, F = any>(source: ByteSource, options: StreamOptions = {}): ResponseStream<S, F> {
+  const controller = new AbortController();
+  const signal = options.signal ? anySignal([options.signal, controller.signal]) : controller.signal;
+  const upstream = streamEvents(source, { ...options, signal }) as Observable<StreamEvent<S>>;
+  const hub = new Subject<StreamEvent<S>>();
+  let latest: (() => S) | undefined;
+  let connection: Subscription | undefined;
+  let settled = false;
+  let refs = 0;
+  let finalPromise: Promise<F> | undefined;
+
+  const connect = () => {
+    if (connection) return;
+    connection = upstream.subscribe({
+      next(event) {
+        if (event.type === 'chunk' || event.type === 'done') latest = event.snapshot;
+        hub.next(event);
+      },
+      error(error) {
+        settled = true;
+        hub.error(error);
+      },
+      complete() {
+        settled = true;
+        hub.complete();
+      },
+    });
+  };
+
+  const events$ = new Observable<StreamEvent<S>>((subscriber) => {
+    refs++;
+    const inner = hub.subscribe(subscriber);
+    connect();
+    return () => {
+      inner.unsubscribe();
+      if (--refs === 0 && !settled && !finalPromise) controller.abort();
+    };
+  });
+
+  const snapshots$ = new Observable<S>((subscriber) => {
+    if (latest) subscriber.next(latest());
+    return events$
+      .pipe(
+        filter((e) => e.type === 'chunk'),
+        map((e) => e.snapshot()),
+      )
+      .subscribe(subscriber);
+  });
+
+  const text$ = events$.pipe(
+    filter((e): e is Extract<StreamEvent<S>, { type: 'content.delta' }> => e.type === 'content.delta' && e.choice === 0),
+    map((e) => e.content),
+  );
+
+  return {
+    events$,
+    snapshots$,
+    text$,
+    get final() {
+      if (!finalPromise) {
+        finalPromise = new Promise<F>((resolve, reject) => {
+          hub.subscribe({
+            next: (e) => {
+              if (e.type === 'done') resolve(e.response as F);
+            },
+            error: reject,
+          });
+          connect();
+        });
+      }
+      return finalPromise;
+    },
+    snapshot: () => latest?.(),
+    abort: (reason?: unknown) => controller.abort(reason),
+    [Symbol.asyncIterator]: () => toAsyncIterable(events$)[Symbol.asyncIterator](),
+  };
+}
+
+function anySignal(signals: AbortSignal[]): AbortSignal {
+  const any = (AbortSignal as unknown as { any?: (s: AbortSignal[]) => AbortSignal }).any;
+  if (any) return any(signals);
+  const controller = new AbortController();
+  for (const s of signals) {
+    if (s.aborted) controller.abort(s.reason);
+    else s.addEventListener('abort', () => controller.abort(s.reason), { once: true });
+  }
+  return controller.signal;
+}

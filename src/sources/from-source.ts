@@ -1,0 +1,250 @@
+import { Observable } from 'rxjs';
+import { AbortError, ChunkwiseError, LimitError, toChunkwiseError } from '../errors.js';
+import { httpErrorFrom } from './http-error.js';
+
+/** Everything chunkwise accepts as a response body. */
+export type ByteSource =
+  | Response
+  | PromiseLike<Response>
+  | ReadableStream<Uint8Array>
+  | AsyncIterable<Uint8Array | string>
+  | Iterable<Uint8Array | string>
+  | Uint8Array
+  | string;
+
+/** What kind of body the caller expects; used to check a Response's content type. */
+export type ExpectedFormat = 'sse' | 'ndjson' | 'any';
+
+export interface SourceOptions {
+  /** Aborting cancels the reader (and so the HTTP request) and fails with an AbortError. */
+  signal?: AbortSignal;
+  /** Check a Response's content type against this (default `'any'`: SSE or NDJSON). */
+  expect?: ExpectedFormat;
+  /** Fail with a LimitError once the body exceeds this many bytes (default: unlimited). */
+  maxTotalBytes?: number;
+  /** Called once with the Response's status and headers, before any byte. */
+  onResponse?: (response: Response) => void;
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * Turns what users hold into a cold `Observable<Uint8Array>`: a fetch `Response` (or the
+ * Promise of one), a web `ReadableStream`, any (async) iterable of bytes or strings (a Node
+ * `Readable` is one), or a whole string / Uint8Array.
+ *
+ * Unsubscribing cancels the underlying reader, which closes the HTTP connection.
+ *
+ * @example
+ * ```ts
+ * fromSource(await fetch(url, init)).pipe(decodeSse()).subscribe(console.log);
+ * ```
+ */
+export function fromSource(source: ByteSource, options: SourceOptions = {}): Observable<Uint8Array> {
+  const bytes = new Observable<Uint8Array>((subscriber) => {
+    const { signal } = options;
+    let stop: (() => void) | undefined;
+    let finished = false;
+    const onAbort = () => {
+      stop?.();
+      subscriber.error(new AbortError('The stream was aborted by its AbortSignal', { cause: signal?.reason }));
+    };
+    if (signal?.aborted) {
+      onAbort();
+      return;
+    }
+    signal?.addEventListener('abort', onAbort, { once: true });
+
+    const emit = (piece: Uint8Array | string) => {
+      if (!subscriber.closed) subscriber.next(typeof piece === 'string' ? encoder.encode(piece) : piece);
+    };
+    const fail = (error: unknown) => {
+      if (!subscriber.closed) subscriber.error(signal?.aborted ? new AbortError(undefined, { cause: error }) : toChunkwiseError(error));
+    };
+    const complete = () => {
+      finished = true;
+      subscriber.complete();
+    };
+
+    if (typeof source === 'string' || source instanceof Uint8Array) {
+      emit(source);
+      complete();
+    } else if (isReadableStream(source)) {
+      stop = pump(source, emit, complete, fail);
+    } else if (isResponse(source)) {
+      stop = pumpResponse(source, options, emit, complete, fail);
+    } else if (isPromiseLike(source)) {
+      let cancelled = false;
+      stop = () => {
+        cancelled = true;
+      };
+      source.then(
+        (response) => {
+          if (cancelled) {
+            response.body?.cancel().catch(() => {});
+            return;
+          }
+          stop = pumpResponse(response, options, emit, complete, fail);
+        },
+        fail,
+      );
+    } else if (isAsyncIterable(source)) {
+      stop = pumpIterator(source[Symbol.asyncIterator](), emit, complete, fail);
+    } else if (isIterable(source)) {
+      for (const piece of source) {
+        if (subscriber.closed) break;
+        emit(piece);
+      }
+      complete();
+    } else {
+      subscriber.error(new ChunkwiseError('usage', `Not a byte source: ${Object.prototype.toString.call(source)}`));
+    }
+
+    return () => {
+      signal?.removeEventListener('abort', onAbort);
+      if (!finished) stop?.();
+    };
+  });
+  return options.maxTotalBytes === undefined ? bytes : limitTotalBytes(bytes, options.maxTotalBytes);
+}
+
+function pumpResponse(
+  response: Response,
+  options: SourceOptions,
+  emit: (piece: Uint8Array) => void,
+  complete: () => void,
+  fail: (e: unknown) => void,
+): () => void {
+  let stop: () => void = () => {
+    response.body?.cancel().catch(() => {});
+  };
+  options.onResponse?.(response);
+  if (!response.ok) {
+    httpErrorFrom(response).then(fail, fail);
+    return stop;
+  }
+  const typeError = contentTypeProblem(response.headers.get('content-type'), options.expect ?? 'any');
+  if (typeError) {
+    stop();
+    fail(new ChunkwiseError('http', typeError));
+    return stop;
+  }
+  if (!response.body) {
+    complete();
+    return stop;
+  }
+  stop = pump(response.body, emit, complete, fail);
+  return stop;
+}
+
+/** Reads a web stream; the returned function cancels the reader (closing the connection). */
+function pump(
+  stream: ReadableStream<Uint8Array>,
+  emit: (piece: Uint8Array) => void,
+  complete: () => void,
+  fail: (e: unknown) => void,
+): () => void {
+  const reader = stream.getReader();
+  let cancelled = false;
+  (async () => {
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (cancelled) return;
+        if (done) break;
+        emit(value);
+      }
+      reader.releaseLock();
+      complete();
+    } catch (error) {
+      if (!cancelled) fail(error);
+    }
+  })();
+  return () => {
+    cancelled = true;
+    reader.cancel().catch(() => {});
+  };
+}
+
+function pumpIterator(
+  iterator: AsyncIterator<Uint8Array | string>,
+  emit: (piece: Uint8Array | string) => void,
+  complete: () => void,
+  fail: (e: unknown) => void,
+): () => void {
+  let cancelled = false;
+  (async () => {
+    try {
+      for (;;) {
+        const { done, value } = await iterator.next();
+        if (cancelled) return;
+        if (done) break;
+        emit(value);
+      }
+      complete();
+    } catch (error) {
+      if (!cancelled) fail(error);
+    }
+  })();
+  return () => {
+    cancelled = true;
+    // A Node Readable's iterator destroys the stream (and its socket) on return().
+    Promise.resolve(iterator.return?.()).catch(() => {});
+  };
+}
+
+const SSE_TYPES = ['text/event-stream'];
+const NDJSON_TYPES = ['application/x-ndjson', 'application/ndjson', 'application/jsonl', 'application/json-lines', 'application/jsonlines', 'application/json'];
+
+/** A message when the content type cannot carry the expected format; undefined when fine or absent. */
+export function contentTypeProblem(contentType: string | null, expect: ExpectedFormat): string | undefined {
+  if (!contentType) return undefined;
+  const type = contentType.split(';')[0]!.trim().toLowerCase();
+  const sse = SSE_TYPES.includes(type);
+  const ndjson = NDJSON_TYPES.includes(type);
+  if (expect === 'sse' && !sse) return `Expected a text/event-stream response but the content type is "${contentType}"`;
+  if (expect === 'ndjson' && !ndjson) return `Expected an NDJSON response but the content type is "${contentType}"`;
+  if (expect === 'any' && !sse && !ndjson) return `Expected a text/event-stream or NDJSON response but the content type is "${contentType}"`;
+  return undefined;
+}
+
+/** Fails with a LimitError as soon as the total exceeds `max`, before passing the piece on. */
+function limitTotalBytes(source: Observable<Uint8Array>, max: number): Observable<Uint8Array> {
+  return new Observable<Uint8Array>((subscriber) => {
+    let total = 0;
+    return source.subscribe({
+      next(piece) {
+        total += piece.byteLength;
+        if (total > max) {
+          subscriber.error(new LimitError('maxTotalBytes', max, `The response is larger than maxTotalBytes (${max} bytes)`, { offset: total - piece.byteLength }));
+          return;
+        }
+        subscriber.next(piece);
+      },
+      error: (e) => subscriber.error(e),
+      complete: () => subscriber.complete(),
+    });
+  });
+}
+
+export function isResponse(value: unknown): value is Response {
+  return typeof Response !== 'undefined' && value instanceof Response
+    ? true
+    : typeof value === 'object' && value !== null && 'status' in value && 'headers' in value && 'ok' in value && 'body' in value;
+}
+
+function isReadableStream(value: unknown): value is ReadableStream<Uint8Array> {
+  return typeof value === 'object' && value !== null && typeof (value as ReadableStream).getReader === 'function';
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<Response> {
+  return typeof value === 'object' && value !== null && typeof (value as PromiseLike<unknown>).then === 'function';
+}
+
+function isAsyncIterable(value: unknown): value is AsyncIterable<Uint8Array | string> {
+  return typeof value === 'object' && value !== null && typeof (value as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function';
+}
+
+function isIterable(value: unknown): value is Iterable<Uint8Array | string> {
+  return typeof value === 'object' && value !== null && typeof (value as Iterable<unknown>)[Symbol.iterator] === 'function';
+}

@@ -1,0 +1,1 @@
+// Test kit: record and replay LLM streams through fetch.

@@ -1,0 +1,208 @@
+import { Observable, type OperatorFunction } from 'rxjs';
+import { LimitError, ParseError, excerptOf, toChunkwiseError, type ChunkwiseError } from '../errors.js';
+import { providerErrorFrom } from './provider-error.js';
+
+export interface NdjsonDecoderOptions {
+  /** Largest line in bytes; past it, a LimitError, and no more than this is ever buffered. Default 64 MiB. */
+  maxLineBytes?: number;
+}
+
+export interface NdjsonSink {
+  /** One parsed line; `line` is 1-based. */
+  value(value: unknown, line: number): void;
+  error(error: ChunkwiseError): void;
+}
+
+export interface NdjsonDecoder {
+  feed(piece: Uint8Array | string): void;
+  end(): void;
+  readonly bytes: number;
+}
+
+export const DEFAULT_MAX_LINE_BYTES = 64 * 1024 * 1024;
+const LF = 10;
+const encoder = new TextEncoder();
+
+/**
+ * A push decoder from bytes to NDJSON values, web-standard (the `ndjson` package needs Node
+ * streams). Lines may be split anywhere, even inside a UTF-8 character; CRLF and blank lines
+ * are accepted, and so is a last line without a newline.
+ *
+ * Hot path: the newline search runs on bytes (native `lastIndexOf`), then all complete lines
+ * of a piece are decoded with one TextDecoder call and split as a string. Byte offsets are
+ * only worked out when a line fails, by scanning that piece's bytes again.
+ */
+export function createNdjsonDecoder(sink: NdjsonSink, options: NdjsonDecoderOptions = {}): NdjsonDecoder {
+  const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  /** Bytes of the unterminated last line, kept as fragments to avoid O(N²) concatenation. */
+  let pending: Uint8Array[] = [];
+  let pendingBytes = 0;
+  /** Byte offset of the first pending byte (= start of the next line). */
+  let lineStart = 0;
+  let lineNumber = 0;
+  let stopped = false;
+
+  const fail = (error: ChunkwiseError) => {
+    stopped = true;
+    pending = [];
+    pendingBytes = 0;
+    sink.error(error);
+  };
+
+  /** Decodes `region` (whole lines, each ending in LF except possibly the last) and emits them. */
+  const processRegion = (region: Uint8Array, regionStart: number) => {
+    let text: string;
+    try {
+      text = decoder.decode(region);
+    } catch (cause) {
+      fail(new ParseError('A line is not valid UTF-8', { line: lineNumber + 1, offset: regionStart, cause }));
+      return;
+    }
+    let from = 0;
+    let index = 0;
+    while (from < text.length) {
+      let to = text.indexOf('\n', from);
+      if (to === -1) to = text.length;
+      lineNumber++;
+      const line = text.charCodeAt(to - 1) === 13 ? text.slice(from, to - 1) : text.slice(from, to);
+      from = to + 1;
+      if (line.length * 3 > maxLineBytes && encoder.encode(line).byteLength > maxLineBytes) {
+        fail(tooLong(maxLineBytes, lineNumber, regionStart + byteOffsetOfLine(region, index)));
+        return;
+      }
+      const value = parseLine(line);
+      if (value !== SKIP) {
+        if (value === INVALID) {
+          const offset = regionStart + byteOffsetOfLine(region, index);
+          fail(new ParseError(`Line ${lineNumber} is not valid JSON`, { line: lineNumber, offset, excerpt: excerptOf(line) }));
+          return;
+        }
+        if (typeof value === 'object' && value !== null && 'error' in value) {
+          const providerError = providerErrorFrom(value, { line: lineNumber, offset: regionStart + byteOffsetOfLine(region, index) });
+          if (providerError) {
+            fail(providerError);
+            return;
+          }
+        }
+        sink.value(value, lineNumber);
+        if (stopped) return;
+      }
+      index++;
+    }
+  };
+
+  let bytes = 0;
+  return {
+    get bytes() {
+      return bytes;
+    },
+    feed(input) {
+      if (stopped) return;
+      const piece = typeof input === 'string' ? encoder.encode(input) : input;
+      bytes += piece.byteLength;
+      const lastLf = piece.lastIndexOf(LF);
+      if (lastLf === -1) {
+        if (pendingBytes + piece.byteLength > maxLineBytes) {
+          fail(tooLong(maxLineBytes, lineNumber + 1, lineStart));
+          return;
+        }
+        // Copy: the caller may reuse its buffer.
+        pending.push(piece.slice());
+        pendingBytes += piece.byteLength;
+        return;
+      }
+      const head = piece.subarray(0, lastLf + 1);
+      const region = pendingBytes === 0 ? head : concat(pending, pendingBytes, head);
+      const regionStart = lineStart;
+      lineStart += region.byteLength;
+      pending = [];
+      pendingBytes = 0;
+      const tail = piece.subarray(lastLf + 1);
+      if (tail.byteLength > maxLineBytes) {
+        processRegion(region, regionStart);
+        if (!stopped) fail(tooLong(maxLineBytes, lineNumber + 1, lineStart));
+        return;
+      }
+      if (tail.byteLength > 0) {
+        pending.push(tail.slice());
+        pendingBytes = tail.byteLength;
+      }
+      processRegion(region, regionStart);
+    },
+    end() {
+      if (stopped) return;
+      if (pendingBytes > 0) {
+        const region = concat(pending, pendingBytes, new Uint8Array(0));
+        pending = [];
+        pendingBytes = 0;
+        processRegion(region, lineStart);
+      }
+      stopped = true;
+    },
+  };
+}
+
+/**
+ * RxJS operator: bytes to parsed NDJSON values.
+ *
+ * @example
+ * ```ts
+ * fromSource(response).pipe(decodeNdjson()).subscribe((line) => console.log(line));
+ * ```
+ */
+export function decodeNdjson(options: NdjsonDecoderOptions = {}): OperatorFunction<Uint8Array | string, unknown> {
+  return (source) =>
+    new Observable<unknown>((subscriber) => {
+      const decoder = createNdjsonDecoder({ value: (v) => subscriber.next(v), error: (e) => subscriber.error(e) }, options);
+      return source.subscribe({
+        next: (piece) => decoder.feed(piece),
+        error: (e) => subscriber.error(toChunkwiseError(e)),
+        complete: () => {
+          decoder.end();
+          subscriber.complete();
+        },
+      });
+    });
+}
+
+const SKIP = Symbol('blank line');
+const INVALID = Symbol('invalid JSON');
+
+function parseLine(line: string): unknown {
+  const first = line.charCodeAt(0);
+  // Fast path: a JSON object line (every Ollama line) needs no blank check.
+  if (first !== 123) {
+    if (line.trim() === '') return SKIP;
+  }
+  try {
+    return JSON.parse(line);
+  } catch {
+    return INVALID;
+  }
+}
+
+function byteOffsetOfLine(region: Uint8Array, index: number): number {
+  let offset = 0;
+  for (let i = 0; i < index; i++) {
+    const next = region.indexOf(LF, offset);
+    if (next === -1) return offset;
+    offset = next + 1;
+  }
+  return offset;
+}
+
+function concat(parts: Uint8Array[], length: number, last: Uint8Array): Uint8Array {
+  const out = new Uint8Array(length + last.byteLength);
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.byteLength;
+  }
+  out.set(last, at);
+  return out;
+}
+
+function tooLong(max: number, line: number, offset: number): LimitError {
+  return new LimitError('maxLineBytes', max, `An NDJSON line is longer than maxLineBytes (${max} bytes)`, { line, offset });
+}
