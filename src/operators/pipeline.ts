@@ -1,6 +1,7 @@
 import type { Assembler, AssemblerOptions, ProviderName, ProviderSpec } from '../assembly/assembler.js';
 import type { StreamEvent } from '../assembly/events.js';
-import { ParseError, UsageError, excerptOf, withPartial, type ChunkwiseError } from '../errors.js';
+import { createIncrementalJson } from '../assembly/incremental-json.js';
+import { ParseError, TruncatedStreamError, UsageError, excerptOf, withPartial, type ChunkwiseError } from '../errors.js';
 import { providerForTransport, providerFromContentType, transportFromFirstBytes } from '../providers/detect.js';
 import { PROVIDER_NAMES, providerSpec } from '../providers/registry.js';
 import { createNdjsonDecoder } from '../transports/ndjson.js';
@@ -9,7 +10,10 @@ import { createSseDecoder } from '../transports/sse.js';
 export interface PipelineOptions extends Omit<AssemblerOptions, 'onEvent'> {
   /** `'openai' | 'groq' | 'ollama'`; detected from the content type, else from the first bytes. */
   provider?: ProviderName;
-  /** Accept a stream that ended early: the partial object becomes the result instead of a TruncatedStreamError. */
+  /**
+   * Accept a stream that ended early: the partial object becomes the result instead of a
+   * TruncatedStreamError (an unfinished last event or line is left out).
+   */
   lenient?: boolean;
   /** Largest SSE event or NDJSON line (characters / bytes). Default 64 MiB. */
   maxEventSize?: number;
@@ -48,6 +52,8 @@ export function createPipeline(options: PipelineOptions, sink: PipelineSink): Pi
   let pushed = false;
   let terminated = false;
   let settled = false;
+  /** Inside `decoder.end()`: what arrives now is the body's last event/line, which no line end closed. */
+  let ending = false;
 
   const snapshot = () => (assembler && pushed ? assembler.snapshot() : undefined);
 
@@ -69,6 +75,31 @@ export function createPipeline(options: PipelineOptions, sink: PipelineSink): Pi
     settled = true;
     sink.event?.({ type: 'done', choice: 0, response: final, snapshot: () => final });
     sink.final(final, provider!);
+  };
+
+  /**
+   * The body ended inside its last SSE event / NDJSON line, which cannot be decoded. When what it
+   * holds is the start of a JSON value (or of `[DONE]`), the stream was cut there: a
+   * TruncatedStreamError (the ParseError as its cause), or in lenient mode nothing, so that the
+   * partial object becomes the result. Anything else is bad data: the ParseError.
+   */
+  const cutShort = (error: ParseError, text: string | undefined) => {
+    if (settled) return;
+    if (text !== undefined && !startsJsonValue(text) && !'[DONE]'.startsWith(text)) {
+      fail(error);
+      return;
+    }
+    if (options.lenient) return;
+    const where = error.event !== undefined ? `SSE event ${error.event}` : error.line !== undefined ? `line ${error.line}` : 'its last event';
+    fail(
+      new TruncatedStreamError(`The stream ended in the middle of ${where}: ${error.message}`, {
+        ...(error.event !== undefined ? { event: error.event } : {}),
+        ...(error.line !== undefined ? { line: error.line } : {}),
+        ...(error.offset !== undefined ? { offset: error.offset } : {}),
+        ...(error.excerpt !== undefined ? { excerpt: error.excerpt } : {}),
+        cause: error,
+      }),
+    );
   };
 
   const push = (payload: unknown, position: { line?: number; event?: number }) => {
@@ -94,7 +125,9 @@ export function createPipeline(options: PipelineOptions, sink: PipelineSink): Pi
             try {
               payload = JSON.parse(message.data);
             } catch (cause) {
-              fail(new ParseError('An SSE event is not valid JSON', { event: message.number, excerpt: excerptOf(message.data), cause }));
+              const error = new ParseError('An SSE event is not valid JSON', { event: message.number, excerpt: excerptOf(message.data), cause });
+              if (ending) cutShort(error, message.data);
+              else fail(error);
               return;
             }
             push(payload, { event: message.number });
@@ -104,6 +137,7 @@ export function createPipeline(options: PipelineOptions, sink: PipelineSink): Pi
             finish();
           },
           error: fail,
+          unterminated: (error) => cutShort(error, undefined),
         },
         { maxEventSize: options.maxEventSize },
       );
@@ -116,6 +150,7 @@ export function createPipeline(options: PipelineOptions, sink: PipelineSink): Pi
             if (assembler!.complete) finish();
           },
           error: fail,
+          unterminated: (text, error) => cutShort(error, text),
         },
         { maxLineBytes: options.maxEventSize },
       );
@@ -156,10 +191,19 @@ export function createPipeline(options: PipelineOptions, sink: PipelineSink): Pi
         for (const p of waiting) decoder!.feed(p);
         waiting = [];
       }
+      ending = true;
       decoder!.end();
+      ending = false;
       finish();
     },
     fail,
     snapshot,
   };
+}
+
+/** True when `text` is the start of a JSON value (or blank): what a cut would leave of one. */
+function startsJsonValue(text: string): boolean {
+  const json = createIncrementalJson();
+  json.feed(text);
+  return json.error === undefined;
 }

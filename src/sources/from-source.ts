@@ -1,16 +1,18 @@
 import { Observable } from 'rxjs';
-import { AbortError, ChunkwiseError, LimitError, toChunkwiseError } from '../errors.js';
+import { AbortError, ChunkwiseError, LimitError, UsageError, toChunkwiseError } from '../errors.js';
 import { httpErrorFrom } from './http-error.js';
 
-/** Everything chunkwise accepts as a response body. */
-export type ByteSource =
+/** A response body at hand: what a `ByteSource` promise may resolve to. */
+export type ReadyByteSource =
   | Response
-  | PromiseLike<Response>
   | ReadableStream<Uint8Array>
   | AsyncIterable<Uint8Array | string>
   | Iterable<Uint8Array | string>
   | Uint8Array
   | string;
+
+/** Everything chunkwise accepts as a response body: one at hand, or the promise of one (`fetch(…)`). */
+export type ByteSource = ReadyByteSource | PromiseLike<ReadyByteSource>;
 
 /** What kind of body the caller expects; used to check a Response's content type. */
 export type ExpectedFormat = 'sse' | 'ndjson' | 'any';
@@ -29,9 +31,9 @@ export interface SourceOptions {
 const encoder = new TextEncoder();
 
 /**
- * Turns what users hold into a cold `Observable<Uint8Array>`: a fetch `Response` (or the
- * Promise of one), a web `ReadableStream`, any (async) iterable of bytes or strings (a Node
- * `Readable` is one), or a whole string / Uint8Array.
+ * Turns what users hold into a cold `Observable<Uint8Array>`: a fetch `Response`, a web
+ * `ReadableStream`, any (async) iterable of bytes or strings (a Node `Readable` is one), a whole
+ * string / Uint8Array, or the Promise of any of these (`fetch(…)` as it is).
  *
  * Unsubscribing cancels the underlying reader, which closes the HTTP connection.
  *
@@ -66,39 +68,33 @@ export function fromSource(source: ByteSource, options: SourceOptions = {}): Obs
       subscriber.complete();
     };
 
-    if (typeof source === 'string' || source instanceof Uint8Array) {
-      emit(source);
-      complete();
-    } else if (isReadableStream(source)) {
-      stop = pump(source, emit, complete, fail);
-    } else if (isResponse(source)) {
-      stop = pumpResponse(source, options, emit, complete, fail);
-    } else if (isPromiseLike(source)) {
-      let cancelled = false;
-      stop = () => {
-        cancelled = true;
-      };
-      source.then(
-        (response) => {
-          if (cancelled) {
-            response.body?.cancel().catch(() => {});
-            return;
-          }
-          stop = pumpResponse(response, options, emit, complete, fail);
-        },
-        fail,
-      );
-    } else if (isAsyncIterable(source)) {
-      stop = pumpIterator(source[Symbol.asyncIterator](), emit, complete, fail);
-    } else if (isIterable(source)) {
-      for (const piece of source) {
-        if (subscriber.closed) break;
-        emit(piece);
+    const start = (value: ByteSource): void => {
+      if (typeof value === 'string' || value instanceof Uint8Array) {
+        emit(value);
+        complete();
+      } else if (isReadableStream(value)) {
+        stop = pump(value, emit, complete, fail);
+      } else if (isResponse(value)) {
+        stop = pumpResponse(value, options, emit, complete, fail);
+      } else if (isPromiseLike(value)) {
+        let cancelled = false;
+        stop = () => {
+          cancelled = true;
+        };
+        value.then((ready) => (cancelled ? discard(ready) : start(ready)), fail);
+      } else if (isAsyncIterable(value)) {
+        stop = pumpIterator(value, emit, complete, fail);
+      } else if (isIterable(value)) {
+        for (const piece of value) {
+          if (subscriber.closed) break;
+          emit(piece);
+        }
+        complete();
+      } else {
+        fail(new UsageError(`Not a byte source: ${Object.prototype.toString.call(value)}`));
       }
-      complete();
-    } else {
-      subscriber.error(new ChunkwiseError('usage', `Not a byte source: ${Object.prototype.toString.call(source)}`));
-    }
+    };
+    start(source);
 
     return () => {
       signal?.removeEventListener('abort', onAbort);
@@ -119,9 +115,15 @@ function pumpResponse(
     response.body?.cancel().catch(() => {});
   };
   options.onResponse?.(response);
+  if (response.bodyUsed) {
+    fail(new UsageError('The response body was already read: pass the Response before reading it'));
+    return () => {};
+  }
   if (!response.ok) {
-    httpErrorFrom(response).then(fail, fail);
-    return stop;
+    // Reading the error body locks it: cancel through httpErrorFrom's own reader.
+    const reading = new AbortController();
+    httpErrorFrom(response, { signal: reading.signal }).then(fail, fail);
+    return () => reading.abort();
   }
   const typeError = contentTypeProblem(response.headers.get('content-type'), options.expect ?? 'any');
   if (typeError) {
@@ -137,6 +139,14 @@ function pumpResponse(
   return stop;
 }
 
+/** Releases a source that arrived after the subscriber left: its connection must not stay open. */
+function discard(source: ReadyByteSource): void {
+  const body = isResponse(source) ? source.body : isReadableStream(source) ? source : undefined;
+  if (body && !body.locked) body.cancel().catch(() => {});
+  const destroy = (source as { destroy?: unknown }).destroy;
+  if (typeof destroy === 'function') destroy.call(source);
+}
+
 /** Reads a web stream; the returned function cancels the reader (closing the connection). */
 function pump(
   stream: ReadableStream<Uint8Array>,
@@ -144,7 +154,13 @@ function pump(
   complete: () => void,
   fail: (e: unknown) => void,
 ): () => void {
-  const reader = stream.getReader();
+  let reader: ReadableStreamDefaultReader<Uint8Array>;
+  try {
+    reader = stream.getReader();
+  } catch (cause) {
+    fail(new UsageError('The stream is locked: it is being read already', { cause }));
+    return () => {};
+  }
   let cancelled = false;
   (async () => {
     try {
@@ -167,11 +183,12 @@ function pump(
 }
 
 function pumpIterator(
-  iterator: AsyncIterator<Uint8Array | string>,
+  iterable: AsyncIterable<Uint8Array | string>,
   emit: (piece: Uint8Array | string) => void,
   complete: () => void,
   fail: (e: unknown) => void,
 ): () => void {
+  const iterator = iterable[Symbol.asyncIterator]();
   let cancelled = false;
   (async () => {
     try {
@@ -188,7 +205,11 @@ function pumpIterator(
   })();
   return () => {
     cancelled = true;
-    // A Node Readable's iterator destroys the stream (and its socket) on return().
+    // return() on an async generator (a Node Readable's iterator is one) waits behind the
+    // pending next(), that is for the next piece, which may never come: destroy a Node stream
+    // (and so its socket) directly.
+    const destroy = (iterable as { destroy?: unknown }).destroy;
+    if (typeof destroy === 'function') destroy.call(iterable);
     Promise.resolve(iterator.return?.()).catch(() => {});
   };
 }
@@ -237,7 +258,7 @@ function isReadableStream(value: unknown): value is ReadableStream<Uint8Array> {
   return typeof value === 'object' && value !== null && typeof (value as ReadableStream).getReader === 'function';
 }
 
-function isPromiseLike(value: unknown): value is PromiseLike<Response> {
+function isPromiseLike(value: unknown): value is PromiseLike<ReadyByteSource> {
   return typeof value === 'object' && value !== null && typeof (value as PromiseLike<unknown>).then === 'function';
 }
 

@@ -1,18 +1,28 @@
 import { HttpError } from '../errors.js';
 
+/** How much of an error body is read (a proxy may send megabytes of HTML, or never stop). */
+export const MAX_ERROR_BODY_BYTES = 64 * 1024;
+
+export interface HttpErrorOptions {
+  /** Read at most this many bytes of the body (default 64 KiB). */
+  maxBodyBytes?: number;
+  /** Aborting stops reading the body and cancels it (closing the connection). */
+  signal?: AbortSignal;
+}
+
 /**
- * Builds an HttpError from a non-2xx response, reading the body once and pulling the
- * provider's message out of the usual JSON shapes:
+ * Builds an HttpError from a non-2xx response, reading (the start of) the body once and
+ * pulling the provider's message out of the usual JSON shapes:
  * OpenAI/Groq `{"error": {"message", "type", "code"}}`, Ollama `{"error": "…"}`, and
  * `{"message": "…"}` from proxies.
+ *
+ * @example
+ * ```ts
+ * if (!response.ok) throw await httpErrorFrom(response);
+ * ```
  */
-export async function httpErrorFrom(response: Response): Promise<HttpError> {
-  let body = '';
-  try {
-    body = await response.text();
-  } catch {
-    // The body could not be read (connection dropped): the status still says what went wrong.
-  }
+export async function httpErrorFrom(response: Response, options: HttpErrorOptions = {}): Promise<HttpError> {
+  const body = await readBody(response, options.maxBodyBytes ?? MAX_ERROR_BODY_BYTES, options.signal);
   const headers: Record<string, string> = {};
   response.headers.forEach((value, key) => {
     headers[key] = value;
@@ -28,6 +38,38 @@ export async function httpErrorFrom(response: Response): Promise<HttpError> {
     ...found,
     ...(retryAfter === undefined ? {} : { retryAfter }),
   });
+}
+
+async function readBody(response: Response, max: number, signal: AbortSignal | undefined): Promise<string> {
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const cancel = () => {
+    reader.cancel().catch(() => {});
+  };
+  signal?.addEventListener('abort', cancel, { once: true });
+  const parts: Uint8Array[] = [];
+  let length = 0;
+  try {
+    while (length < max) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      parts.push(value);
+      length += value.byteLength;
+    }
+    if (length >= max) cancel();
+  } catch {
+    // The body could not be read (connection dropped): the status still says what went wrong.
+  } finally {
+    signal?.removeEventListener('abort', cancel);
+  }
+  const bytes = new Uint8Array(length);
+  let at = 0;
+  for (const part of parts) {
+    bytes.set(part, at);
+    at += part.byteLength;
+  }
+  // Non-fatal: an error page in another charset still says something.
+  return new TextDecoder().decode(bytes.subarray(0, max));
 }
 
 interface FoundProviderError {

@@ -1,9 +1,13 @@
 import { Observable, type OperatorFunction } from 'rxjs';
 import { LimitError, ParseError, excerptOf, toChunkwiseError, type ChunkwiseError } from '../errors.js';
 import { providerErrorFrom } from './provider-error.js';
+import { firstInvalidUtf8, incompleteUtf8Suffix } from './utf8.js';
 
 export interface NdjsonDecoderOptions {
-  /** Largest line in bytes; past it, a LimitError, and no more than this is ever buffered. Default 64 MiB. */
+  /**
+   * Largest line in bytes (everything before its LF, a CR included); past it, a LimitError, and
+   * no more than this is ever buffered. Default 64 MiB.
+   */
   maxLineBytes?: number;
 }
 
@@ -11,6 +15,14 @@ export interface NdjsonSink {
   /** One parsed line; `line` is 1-based. */
   value(value: unknown, line: number): void;
   error(error: ChunkwiseError): void;
+  /**
+   * Optional: the body ended inside its last line (no LF after it) and that line cannot be
+   * decoded: it is not valid JSON, or it ends inside a UTF-8 character. `text` is what the line
+   * holds (up to that character) and `error` the ParseError that `error` would get otherwise.
+   * Lets the caller tell a cut stream (`text` is the start of a JSON value) from a bad line.
+   * Nothing is decoded after it.
+   */
+  unterminated?(text: string, error: ParseError): void;
 }
 
 export interface NdjsonDecoder {
@@ -21,6 +33,7 @@ export interface NdjsonDecoder {
 
 export const DEFAULT_MAX_LINE_BYTES = 64 * 1024 * 1024;
 const LF = 10;
+const BOM = 0xfeff;
 const encoder = new TextEncoder();
 
 /**
@@ -34,7 +47,8 @@ const encoder = new TextEncoder();
  */
 export function createNdjsonDecoder(sink: NdjsonSink, options: NdjsonDecoderOptions = {}): NdjsonDecoder {
   const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
-  const decoder = new TextDecoder('utf-8', { fatal: true });
+  // ignoreBOM: each region is decoded on its own, and only the body's first byte may start a BOM.
+  const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
   /** Bytes of the unterminated last line, kept as fragments to avoid O(N²) concatenation. */
   let pending: Uint8Array[] = [];
   let pendingBytes = 0;
@@ -50,32 +64,38 @@ export function createNdjsonDecoder(sink: NdjsonSink, options: NdjsonDecoderOpti
     sink.error(error);
   };
 
-  /** Decodes `region` (whole lines, each ending in LF except possibly the last) and emits them. */
-  const processRegion = (region: Uint8Array, regionStart: number) => {
+  /**
+   * Decodes `region` (whole lines, each ending in LF except possibly the last) and emits them.
+   * `last`: the region is the body's unterminated last line (see `NdjsonSink.unterminated`).
+   */
+  const processRegion = (region: Uint8Array, regionStart: number, last = false) => {
     let text: string;
     try {
       text = decoder.decode(region);
     } catch (cause) {
-      fail(new ParseError('A line is not valid UTF-8', { line: lineNumber + 1, offset: regionStart, cause }));
+      invalidUtf8(region, regionStart, cause);
       return;
     }
-    let from = 0;
+    let from = regionStart === 0 && text.charCodeAt(0) === BOM ? 1 : 0;
     let index = 0;
     while (from < text.length) {
       let to = text.indexOf('\n', from);
       if (to === -1) to = text.length;
       lineNumber++;
-      const line = text.charCodeAt(to - 1) === 13 ? text.slice(from, to - 1) : text.slice(from, to);
-      from = to + 1;
-      if (line.length * 3 > maxLineBytes && encoder.encode(line).byteLength > maxLineBytes) {
+      // A UTF-16 unit takes at most 3 UTF-8 bytes: only long lines need measuring.
+      if ((to - from) * 3 > maxLineBytes && encoder.encode(text.slice(from, to)).byteLength > maxLineBytes) {
         fail(tooLong(maxLineBytes, lineNumber, regionStart + byteOffsetOfLine(region, index)));
         return;
       }
+      const line = text.charCodeAt(to - 1) === 13 ? text.slice(from, to - 1) : text.slice(from, to);
+      from = to + 1;
       const value = parseLine(line);
       if (value !== SKIP) {
         if (value === INVALID) {
           const offset = regionStart + byteOffsetOfLine(region, index);
-          fail(new ParseError(`Line ${lineNumber} is not valid JSON`, { line: lineNumber, offset, excerpt: excerptOf(line) }));
+          const error = new ParseError(`Line ${lineNumber} is not valid JSON`, { line: lineNumber, offset, excerpt: excerptOf(line) });
+          if (last && from >= text.length && sink.unterminated) unterminated(line, error);
+          else fail(error);
           return;
         }
         if (typeof value === 'object' && value !== null && 'error' in value) {
@@ -90,6 +110,25 @@ export function createNdjsonDecoder(sink: NdjsonSink, options: NdjsonDecoderOpti
       }
       index++;
     }
+  };
+
+  const unterminated = (text: string, error: ParseError) => {
+    stopped = true;
+    pending = [];
+    pendingBytes = 0;
+    sink.unterminated!(text, error);
+  };
+
+  /** Emits the lines before the first invalid byte, then fails on the line that holds it. */
+  const invalidUtf8 = (region: Uint8Array, regionStart: number, cause: unknown) => {
+    const bad = Math.max(0, firstInvalidUtf8(region, true));
+    const start = bad === 0 ? 0 : region.lastIndexOf(LF, bad - 1) + 1;
+    if (start > 0) processRegion(region.subarray(0, start), regionStart);
+    if (stopped) return;
+    const end = region.indexOf(LF, start);
+    const excerpt = excerptOf(new TextDecoder().decode(region.subarray(start, end === -1 ? region.byteLength : end)));
+    const line = lineNumber + 1;
+    fail(new ParseError(`Line ${line} is not valid UTF-8 (bad byte at offset ${regionStart + bad})`, { line, offset: regionStart + start, excerpt, cause }));
   };
 
   let bytes = 0;
@@ -136,7 +175,17 @@ export function createNdjsonDecoder(sink: NdjsonSink, options: NdjsonDecoderOpti
         const region = concat(pending, pendingBytes, new Uint8Array(0));
         pending = [];
         pendingBytes = 0;
-        processRegion(region, lineStart);
+        // Valid UTF-8 up to a character that the body ends inside: the body was cut there.
+        const held = sink.unterminated ? incompleteUtf8Suffix(region) : 0;
+        if (held > 0 && firstInvalidUtf8(region, false) === -1) {
+          let text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(region.subarray(0, region.byteLength - held));
+          if (lineStart === 0 && text.charCodeAt(0) === BOM) text = text.slice(1);
+          const line = lineNumber + 1;
+          const offset = lineStart + region.byteLength - held;
+          unterminated(text, new ParseError(`The stream ended inside a UTF-8 character on line ${line}`, { line, offset, excerpt: excerptOf(text) }));
+          return;
+        }
+        processRegion(region, lineStart, true);
       }
       stopped = true;
     },

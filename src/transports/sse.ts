@@ -2,6 +2,7 @@ import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { Observable, type OperatorFunction } from 'rxjs';
 import { LimitError, ParseError, ProviderError, excerptOf, toChunkwiseError, type ChunkwiseError } from '../errors.js';
 import { ERROR_PAYLOAD_PREFIX, providerErrorFrom } from './provider-error.js';
+import { firstInvalidUtf8, incompleteUtf8Suffix } from './utf8.js';
 
 /** One Server-Sent Event, as the server framed it. */
 export interface SseMessage {
@@ -14,15 +15,24 @@ export interface SseMessage {
 }
 
 export interface SseDecoderOptions {
-  /** Largest event (and unterminated line) in characters; past it, a LimitError. Default 64 MiB. */
+  /**
+   * Largest event `data` and largest line, in characters; past it, a LimitError, as soon as
+   * the decoder would have to hold more than this. Default 64 MiB.
+   */
   maxEventSize?: number;
 }
 
 export interface SseSink {
   message(message: SseMessage): void;
-  /** `data: [DONE]` arrived: the stream is over; nothing after it is read. */
-  done(): void;
+  /** `data: [DONE]` arrived (as event `number`): the stream is over; nothing after it is read. */
+  done(number: number): void;
   error(error: ChunkwiseError): void;
+  /**
+   * Optional: the body ended inside a UTF-8 character (so inside its last line, which no line
+   * end closed): receives that ParseError instead of `error`, so that a cut stream can be told
+   * from bad bytes. Nothing is decoded after it.
+   */
+  unterminated?(error: ParseError): void;
 }
 
 export interface SseDecoder {
@@ -34,46 +44,69 @@ export interface SseDecoder {
 }
 
 export const DEFAULT_MAX_EVENT_SIZE = 64 * 1024 * 1024;
+const LF = 10;
+const CR = 13;
+const encoder = new TextEncoder();
 
 /**
  * A push decoder from bytes (any cut, UTF-8 split anywhere) to SSE messages, built on
  * eventsource-parser's `createParser` (its stream wrapper measured 35–60% slower).
  * Keep-alives are dropped: comments (`: ping`), `retry:` lines, `event: ping`, and events
  * whose data is empty. `event: error` and `{"error": …}` payloads become a ProviderError.
+ *
+ * The decoder keeps the unterminated last line itself and hands the parser whole lines with LF
+ * ends only. That makes the size limit exact whatever the cuts (the parser's own
+ * `maxBufferSize` counts its partial line plus the event's data, and never looks at text that
+ * arrives complete in one piece) and lets the parser stay on its LF-only fast path.
  */
 export function createSseDecoder(sink: SseSink, options: SseDecoderOptions = {}): SseDecoder {
   const maxEventSize = options.maxEventSize ?? DEFAULT_MAX_EVENT_SIZE;
+  // ignoreBOM false (the default): a BOM at the very start of the body is dropped, as the spec asks.
   const decoder = new TextDecoder('utf-8', { fatal: true });
   let bytes = 0;
   let number = 0;
   let stopped = false;
+  /** The unterminated last line, as fragments joined once its line end arrives (no O(N²) concatenation). */
+  let partial: string[] = [];
+  let partialLength = 0;
+  /** The text so far ended in CR: an LF at the start of the next text is the second half of a CRLF. */
+  let afterCr = false;
+  /** The last (up to) 3 bytes fed: what the TextDecoder may hold back, needed to place an invalid byte. */
+  const recent = new Uint8Array(3);
+  let recentLength = 0;
 
   const stop = (error?: ChunkwiseError) => {
     if (stopped) return;
     stopped = true;
+    partial = [];
     if (error) sink.error(error);
   };
 
   const parser = createParser({
+    // Only whole lines reach the parser, so all it buffers is the data of the open event.
     maxBufferSize: maxEventSize,
     onEvent(event: EventSourceMessage) {
       if (stopped) return;
       number++;
       const { data } = event;
+      if (data.length > maxEventSize) {
+        stop(eventTooLarge(maxEventSize, number));
+        return;
+      }
       if (data === '[DONE]') {
         stopped = true;
-        sink.done();
+        sink.done(number);
         return;
       }
       const type = event.event;
       if (type === 'error') {
-        stop(sseErrorEvent(data, number, bytes));
+        stop(sseErrorEvent(data, number));
         return;
       }
       // Keep-alives: `event: ping` (any data) and empty data are never fatal.
       if (type === 'ping' || data.length === 0 || isBlank(data)) return;
       if (ERROR_PAYLOAD_PREFIX.test(data)) {
-        const error = payloadError(data, number, bytes);
+        const error = payloadError(data, number);
         if (error) {
           stop(error);
           return;
@@ -82,12 +115,78 @@ export function createSseDecoder(sink: SseSink, options: SseDecoderOptions = {})
       sink.message({ event: type, data, id: event.id, number });
     },
     onError(error) {
-      if (error.type === 'max-buffer-size-exceeded') {
-        stop(new LimitError('maxEventSize', maxEventSize, `An SSE event is larger than maxEventSize (${maxEventSize} characters)`, { offset: bytes, event: number + 1 }));
-      }
+      // The open event's data grew past the limit before its blank line arrived.
+      if (error.type === 'max-buffer-size-exceeded') stop(eventTooLarge(maxEventSize, number + 1));
       // invalid-retry and unknown-field are harmless: servers add fields of their own.
     },
   });
+
+  const parse = (lines: string) => {
+    if (lines.length === 0) return;
+    try {
+      parser.feed(lines);
+    } catch (cause) {
+      stop(toChunkwiseError(cause));
+    }
+  };
+
+  /** Hands the parser the complete lines of `text` (after what `partial` holds) and keeps the rest. */
+  const take = (text: string) => {
+    if (text.length === 0) return;
+    if (afterCr && text.charCodeAt(0) === LF) {
+      text = text.slice(1);
+      afterCr = false;
+      if (text.length === 0) return;
+    }
+    afterCr = text.charCodeAt(text.length - 1) === CR;
+    // Line ends may be CRLF, LF or CR (spec); the parser only ever sees LF.
+    if (text.indexOf('\r') !== -1) text = text.replace(/\r\n?/g, '\n');
+    const lastLf = text.lastIndexOf('\n');
+    if (lastLf === -1) {
+      partialLength += text.length;
+      if (partialLength > maxEventSize) stop(lineTooLong(maxEventSize, number + 1));
+      else partial.push(text);
+      return;
+    }
+    // Only a text longer than the limit can hold a line longer than the limit.
+    const long = partialLength + lastLf > maxEventSize ? firstLongLine(text, lastLf, partialLength, maxEventSize) : -1;
+    const cut = long === -1 ? lastLf + 1 : long;
+    const head = cut === text.length ? text : text.slice(0, cut);
+    const lines = partial.length === 0 ? head : partial.join('') + head;
+    const tail = long === -1 ? text.slice(lastLf + 1) : '';
+    partial = tail.length === 0 ? [] : [tail];
+    partialLength = tail.length;
+    // Lines before a too-long one are parsed, as they would have been with other cuts.
+    parse(long === 0 ? '' : lines);
+    if (stopped) return;
+    if (long !== -1 || tail.length > maxEventSize) stop(lineTooLong(maxEventSize, number + 1));
+  };
+
+  const remember = (input: Uint8Array) => {
+    const n = input.byteLength;
+    if (n >= 3) {
+      recent.set(input.subarray(n - 3));
+      recentLength = 3;
+      return;
+    }
+    const keep = Math.min(recentLength, 3 - n);
+    recent.copyWithin(0, recentLength - keep, recentLength);
+    recent.set(input, keep);
+    recentLength = keep + n;
+  };
+
+  /** Parses what came before the first invalid byte, then fails with that byte's offset. */
+  const invalidUtf8 = (input: Uint8Array, cause: unknown) => {
+    const held = incompleteUtf8Suffix(recent, recentLength);
+    const joined = new Uint8Array(held + input.byteLength);
+    joined.set(recent.subarray(recentLength - held, recentLength));
+    joined.set(input, held);
+    const bad = firstInvalidUtf8(joined, false);
+    const at = bad === -1 ? joined.byteLength : bad;
+    const start = bytes - held;
+    take(new TextDecoder('utf-8', { ignoreBOM: start > 0 }).decode(joined.subarray(0, at)));
+    stop(new ParseError('The stream is not valid UTF-8', { offset: start + at, cause }));
+  };
 
   return {
     get bytes() {
@@ -95,35 +194,35 @@ export function createSseDecoder(sink: SseSink, options: SseDecoderOptions = {})
     },
     feed(piece) {
       if (stopped) return;
+      const input = typeof piece === 'string' ? encoder.encode(piece) : piece;
       let text: string;
-      if (typeof piece === 'string') {
-        text = piece;
-        bytes += piece.length;
-      } else {
-        try {
-          text = decoder.decode(piece, { stream: true });
-        } catch (cause) {
-          stop(new ParseError('The stream is not valid UTF-8', { offset: bytes, cause }));
-          return;
-        }
-        bytes += piece.byteLength;
-      }
       try {
-        parser.feed(text);
+        text = decoder.decode(input, { stream: true });
       } catch (cause) {
-        stop(toChunkwiseError(cause));
+        invalidUtf8(input, cause);
+        return;
       }
+      bytes += input.byteLength;
+      remember(input);
+      take(text);
     },
     end() {
       if (stopped) return;
       try {
-        const rest = decoder.decode();
-        // A last event without its blank line still counts, as browsers do at end of stream.
-        parser.feed(`${rest}\n\n`);
+        decoder.decode();
       } catch (cause) {
-        stop(new ParseError('The stream ended inside a UTF-8 character', { offset: bytes, cause }));
+        const error = new ParseError('The stream ended inside a UTF-8 character', { offset: bytes - incompleteUtf8Suffix(recent, recentLength), cause });
+        if (sink.unterminated) {
+          stop();
+          sink.unterminated(error);
+        } else stop(error);
         return;
       }
+      // Unlike the spec, which drops an event that no blank line closed, the last event counts
+      // without its blank line: some servers end with `data: [DONE]` and nothing after it.
+      const last = partial.join('');
+      partial = [];
+      parse(`${last}\n\n`);
       stopped = true;
     },
   };
@@ -141,22 +240,18 @@ export function createSseDecoder(sink: SseSink, options: SseDecoderOptions = {})
 export function decodeSse(options: SseDecoderOptions = {}): OperatorFunction<Uint8Array | string, SseMessage> {
   return (source) =>
     new Observable<SseMessage>((subscriber) => {
-      let last = 0;
       const decoder = createSseDecoder(
         {
-          message: (m) => {
-            last = m.number;
-            subscriber.next(m);
-          },
-          done: () => {
-            subscriber.next({ event: undefined, data: '[DONE]', id: undefined, number: last + 1 });
+          message: (m) => subscriber.next(m),
+          done: (number) => {
+            subscriber.next({ event: undefined, data: '[DONE]', id: undefined, number });
             subscriber.complete();
           },
           error: (e) => subscriber.error(e),
         },
         options,
       );
-      const subscription = source.subscribe({
+      return source.subscribe({
         next: (piece) => decoder.feed(piece),
         error: (e) => subscriber.error(toChunkwiseError(e)),
         complete: () => {
@@ -164,8 +259,6 @@ export function decodeSse(options: SseDecoderOptions = {}): OperatorFunction<Uin
           subscriber.complete();
         },
       });
-      // The decoder may have finished ([DONE], error) synchronously inside feed().
-      return () => subscription.unsubscribe();
     });
 }
 
@@ -174,8 +267,29 @@ export function isDoneMessage(message: SseMessage): boolean {
   return message.data === '[DONE]' && message.event === undefined;
 }
 
-function sseErrorEvent(data: string, number: number, bytes: number): ChunkwiseError {
-  const position = { event: number, offset: bytes, excerpt: excerptOf(data) };
+/** Start index of the first line in `text[0..end]` longer than `max` (the first continues a partial of `carry` characters), or -1. */
+function firstLongLine(text: string, end: number, carry: number, max: number): number {
+  let start = 0;
+  let length = carry;
+  while (start <= end) {
+    const lf = text.indexOf('\n', start);
+    if (length + lf - start > max) return start;
+    length = 0;
+    start = lf + 1;
+  }
+  return -1;
+}
+
+function eventTooLarge(max: number, event: number): LimitError {
+  return new LimitError('maxEventSize', max, `An SSE event's data is longer than maxEventSize (${max} characters)`, { event });
+}
+
+function lineTooLong(max: number, event: number): LimitError {
+  return new LimitError('maxEventSize', max, `An SSE line is longer than maxEventSize (${max} characters)`, { event });
+}
+
+function sseErrorEvent(data: string, number: number): ChunkwiseError {
+  const position = { event: number, excerpt: excerptOf(data) };
   let payload: unknown = data;
   try {
     payload = JSON.parse(data);
@@ -189,14 +303,14 @@ function sseErrorEvent(data: string, number: number, bytes: number): ChunkwiseEr
   );
 }
 
-function payloadError(data: string, number: number, bytes: number): ChunkwiseError | undefined {
+function payloadError(data: string, number: number): ChunkwiseError | undefined {
   let payload: unknown;
   try {
     payload = JSON.parse(data);
   } catch {
     return undefined; // not JSON after all: the assembler reports it with its position
   }
-  return providerErrorFrom(payload, { event: number, offset: bytes, excerpt: excerptOf(data) });
+  return providerErrorFrom(payload, { event: number, excerpt: excerptOf(data) });
 }
 
 function isBlank(data: string): boolean {

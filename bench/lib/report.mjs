@@ -1,0 +1,121 @@
+// Tables and targets: from the workers' raw timings to the markdown that run.mjs prints and
+// writes to bench/results/latest.md.
+
+export const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+const fixed = (x, digits) => (x === undefined || Number.isNaN(x) ? '–' : x.toFixed(digits));
+const ms = (x) => (x === undefined ? '–' : x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
+const ratio = (x) => (x === undefined ? '–' : `${x >= 10 ? x.toFixed(0) : x.toFixed(2)}×`);
+const mb = (bytes) => `${(bytes / 1e6).toFixed(bytes < 1e6 ? 2 : 1)} MB`;
+
+/** Fills in the derived columns of a body's rows (MB/s, ns per event, ratios). */
+export function deriveRows(body, rows) {
+  const floor = rows.find((r) => r.contestant === 'floor' && r.medianMs !== undefined);
+  const chunkwise = rows.find((r) => r.contestant === 'chunkwise' && r.medianMs !== undefined);
+  for (const row of rows) {
+    if (row.medianMs === undefined) continue;
+    row.mbPerS = body.bytes / 1e6 / (row.medianMs / 1000);
+    row.nsPerEvent = (row.medianMs * 1e6) / body.events;
+    row.xFloor = floor ? row.medianMs / floor.medianMs : undefined;
+    row.xChunkwise = chunkwise ? row.medianMs / chunkwise.medianMs : undefined;
+  }
+  return rows;
+}
+
+export function bodyTable(body, rows) {
+  const lines = [
+    `#### ${body.name}: ${mb(body.bytes)}, ${body.events.toLocaleString('en-US')} chunks${body.toolArgsBytes ? `, ${Math.round(body.toolArgsBytes / 1000)} KB of tool-call arguments` : ''}`,
+    '',
+    '| contestant | median ms | min ms | MB/s | ns / chunk | peak RSS MB | request MB | × floor | × chunkwise | runs |',
+    '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
+  ];
+  for (const r of rows) {
+    if (r.status === 'failed') {
+      lines.push(`| ${r.label} | failed: ${r.error.slice(0, 160)} | | | | | | | | |`);
+      continue;
+    }
+    const est = r.status === 'extrapolated' ? '≈' : '';
+    const runs = r.status === 'extrapolated' ? 'not run (extrapolated)' : r.runs === 1 ? '1 (cold)' : String(r.runs);
+    lines.push(
+      `| ${r.label} | ${est}${ms(r.medianMs)} | ${ms(r.minMs)} | ${est}${fixed(r.mbPerS, r.mbPerS < 10 ? 2 : 0)} | ${est}${fixed(r.nsPerEvent, 0)} | ${fixed(r.memory?.peakRssMB, 0)} | ${fixed(r.memory?.requestMB, 1)} | ${est}${ratio(r.xFloor)} | ${est}${ratio(r.xChunkwise)} | ${runs} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+const CONTESTANT_COLUMNS = ['floor', 'chunkwise', 'chunkwise-assemble', 'openai-node', 'ai-sdk', 'ollama-js'];
+
+/** One compact table for the (small) recordings: median µs per contestant. */
+export function recordingsTable(results) {
+  const lines = [
+    '| recording | bytes | chunks | floor µs | chunkwise µs | assemble() µs | openai-node µs | AI SDK µs | ollama-js µs | chunkwise × floor |',
+    '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
+  ];
+  for (const { body, rows } of results) {
+    const cell = (name) => {
+      const r = rows.find((x) => x.contestant === name);
+      if (!r) return '';
+      if (r.status === 'failed') return `✗ ${r.error.replace(/^(Error: )?wrong result: /, '').replace(/\|/g, '/').slice(0, 70)}`;
+      return (r.medianMs * 1000).toFixed(0);
+    };
+    const cw = rows.find((x) => x.contestant === 'chunkwise');
+    lines.push(`| ${body.name} | ${body.bytes} | ${body.events} | ${CONTESTANT_COLUMNS.map(cell).join(' | ')} | ${ratio(cw?.xFloor)} |`);
+  }
+  return lines.join('\n');
+}
+
+/**
+ * The issue's targets, each { target, body, value, limit, pass, note }. `results` maps a
+ * body name to { body, rows }.
+ */
+export function evaluateTargets(results) {
+  const targets = [];
+  const row = (name, contestant) => results.get(name)?.rows.find((r) => r.contestant === contestant && r.medianMs !== undefined);
+  const add = (target, body, value, limit, pass, note = '') => targets.push({ target, body, value, limit, pass, note });
+
+  for (const { body, rows } of results.values()) {
+    if (body.kind !== 'generated') continue;
+    const cw = rows.find((r) => r.contestant === 'chunkwise' && r.medianMs !== undefined);
+    if (!cw) {
+      add('chunkwise runs', body.name, undefined, undefined, false, 'chunkwise failed or did not run');
+      continue;
+    }
+    const limit = body.family === 'openai-logprobs' ? 1.25 : 1.1;
+    const floor = row(body.name, 'floor');
+    const byMin = (a, b) => (a?.minMs && b?.minMs ? `by min: ${(a.minMs / b.minMs).toFixed(2)}×` : '');
+    if (cw.xFloor !== undefined) add(`chunkwise ≤ ${limit}× floor`, body.name, cw.xFloor, limit, cw.xFloor <= limit, byMin(cw, floor));
+    if (body.transport === 'sse') {
+      const on = row(body.name, 'openai-node');
+      if (on) add('≥ 3× faster than openai-node', body.name, on.medianMs / cw.medianMs, 3, on.medianMs / cw.medianMs >= 3, byMin(on, cw));
+      const ai = row(body.name, 'ai-sdk');
+      if (ai) add('≥ 10× faster than AI SDK', body.name, ai.medianMs / cw.medianMs, 10, ai.medianMs / cw.medianMs >= 10, ai.status === 'extrapolated' ? 'AI SDK time extrapolated' : '');
+    }
+    if (body.family === 'openai-logprobs') {
+      const on = row(body.name, 'openai-node');
+      if (on?.memory && cw.memory) {
+        const r = cw.memory.requestMB / on.memory.requestMB;
+        add('request memory ≤ ½ openai-node (logprobs)', body.name, r, 0.5, r <= 0.5, `${cw.memory.requestMB.toFixed(1)} MB vs ${on.memory.requestMB.toFixed(1)} MB`);
+      }
+    }
+  }
+  const families = new Set([...results.values()].filter((x) => x.body.kind === 'generated').map((x) => x.body.family));
+  for (const family of families) {
+    const big = row(`${family}-200k`, 'chunkwise');
+    const mid = row(`${family}-20k`, 'chunkwise');
+    if (big && mid) add('linear: time(200k) / time(20k) ≤ 11', family, big.medianMs / mid.medianMs, 11, big.medianMs / mid.medianMs <= 11);
+  }
+  return targets;
+}
+
+export function targetsTable(targets) {
+  const lines = ['| target | body | value | result |', '|---|---|--:|---|'];
+  for (const t of targets) {
+    const value = t.value === undefined ? '–' : t.target.startsWith('request memory') ? `${t.value.toFixed(2)}` : `${t.value.toFixed(2)}×`;
+    lines.push(`| ${t.target} | ${t.body} | ${value} | ${t.pass ? 'PASS' : '**MISS**'}${t.note ? ` (${t.note})` : ''} |`);
+  }
+  return lines.join('\n');
+}

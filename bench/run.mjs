@@ -1,0 +1,195 @@
+// npm run bench: chunkwise against the floor and its peers on the same bytes, the
+// incremental-JSON benchmark and the 1,000-concurrent-streams load run. Prints markdown and
+// writes bench/results/latest.{json,md}.
+//
+//   node bench/run.mjs                  # everything (~10 minutes on 2 cores)
+//   node bench/run.mjs --quick          # 2k and 20k bodies, fewer runs, no load/incremental
+//   node bench/run.mjs --only=openai-text,ollama-chat --sizes=20k
+//   flags: --no-recordings --no-load --no-incremental --no-profile --profile (always profile)
+//          --readme (also write README-bench-section.md from this run)
+//          --clock=cpu (time process CPU instead of wall clock: for a busy shared machine)
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { contestantsFor } from './contestants.mjs';
+import { DATA_DIR, FAMILIES, SIZES, ensureBody } from './generate.mjs';
+import { buildBenchTs } from './lib/build-ts.mjs';
+import { runChild } from './lib/fork.mjs';
+import { machine } from './lib/machine.mjs';
+import { recordingBodies } from './lib/recordings.mjs';
+import { bodyTable, deriveRows, evaluateTargets, median, recordingsTable, targetsTable } from './lib/report.mjs';
+import { profileContestant, profileTable } from './profile.mjs';
+import { renderReadmeSection } from './lib/readme.mjs';
+
+const BENCH = dirname(fileURLToPath(import.meta.url));
+const ROOT = join(BENCH, '..');
+const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=')).map(([k, v]) => [k, v ?? true]));
+const quick = args.has('quick');
+const sizes = args.has('sizes') ? args.get('sizes').split(',') : quick ? ['2k', '20k'] : Object.keys(SIZES);
+const families = args.has('only') ? args.get('only').split(',') : Object.keys(FAMILIES);
+const log = (line) => process.stderr.write(`${line}\n`);
+/** `--clock=cpu` times process CPU instead of wall time (steadier on a shared, busy machine). */
+const clock = args.get('clock') === 'cpu' ? 'cpu' : 'wall';
+
+/** Runs per body size; a contestant whose first run takes longer than slowMs does 3 runs, no warm-up. */
+const PLANS = {
+  recording: { warmup: 20, minRuns: 20, maxRuns: 300, budgetMs: quick ? 150 : 300 },
+  '2k': { warmup: 5, minRuns: 10, maxRuns: 40, budgetMs: quick ? 600 : 1500, slowMs: 1500 },
+  '20k': { warmup: 1, minRuns: 5, maxRuns: 11, budgetMs: quick ? 1200 : 2500, slowMs: 1500 },
+  '200k': { warmup: 0, minRuns: 3, maxRuns: 5, budgetMs: 4000, slowMs: 1500 },
+};
+/** Above this estimated time for one run, a contestant is not run but extrapolated. */
+const SKIP_ABOVE_MS = 45_000;
+const SINGLE_RUN_ABOVE_MS = 8_000;
+
+async function runBody(body, earlier) {
+  const rows = [];
+  for (const contestant of contestantsFor(body)) {
+    const row = { contestant: contestant.name, label: contestant.label };
+    rows.push(row);
+    // Estimate from the 10× smaller body: never better than linear.
+    const smaller = body.size === '200k' ? earlier.get(`${body.family}-20k`) : undefined;
+    const smallest = body.size === '200k' ? earlier.get(`${body.family}-2k`) : undefined;
+    const t20 = smaller?.rows.find((r) => r.contestant === contestant.name)?.medianMs;
+    const t2 = smallest?.rows.find((r) => r.contestant === contestant.name)?.medianMs;
+    const growth = t20 && t2 ? Math.max(10, t20 / t2) : 10;
+    if (t20 && t20 * growth > SKIP_ABOVE_MS) {
+      Object.assign(row, { status: 'extrapolated', medianMs: t20 * growth, runs: 0, note: `extrapolated: ${t20.toFixed(0)} ms at 20k × ${growth.toFixed(1)} (growth 2k→20k)` });
+      log(`  ${body.name} ${contestant.name}: skipped, ≈${(row.medianMs / 1000).toFixed(0)} s estimated`);
+      continue;
+    }
+    // Several seconds a run: one cold run is the measurement (it also gives the memory).
+    const plan = t20 && t20 * growth > SINGLE_RUN_ABOVE_MS ? { ...PLANS[body.size], memoryOnly: true } : PLANS[body.size];
+    const task = { contestant: contestant.name, body, plan: { ...plan, clock } };
+    const started = Date.now();
+    const message = await runChild(join(BENCH, 'worker.mjs'), [JSON.stringify(task)]);
+    if (!message.ok) {
+      Object.assign(row, { status: 'failed', error: message.error });
+      log(`  ${body.name} ${contestant.name}: FAILED ${message.error}`);
+      continue;
+    }
+    Object.assign(row, { status: 'ok', medianMs: median(message.times), minMs: Math.min(...message.times), runs: message.times.length, coldMs: message.coldMs, memory: message.memory });
+    log(`  ${body.name.padEnd(24)} ${contestant.name.padEnd(19)} ${row.medianMs.toFixed(2).padStart(10)} ms  (${row.runs} runs, ${((Date.now() - started) / 1000).toFixed(1)} s, load ${machine().loadAverage[0]})`);
+  }
+  return { body, rows: deriveRows(body, rows) };
+}
+
+/** The recordings are a few KB each: one process per contestant times all of them (no memory column). */
+async function runRecordings(bodies) {
+  const byBody = new Map(bodies.map((body) => [body.name, { body, rows: [] }]));
+  const names = [...new Set(bodies.flatMap((b) => contestantsFor(b).map((c) => c.name)))];
+  for (const name of names) {
+    const mine = bodies.filter((b) => contestantsFor(b).some((c) => c.name === name));
+    const started = Date.now();
+    const message = await runChild(join(BENCH, 'worker.mjs'), [JSON.stringify({ contestant: name, bodies: mine, plan: { ...PLANS.recording, clock } })]);
+    const label = contestantsFor(mine[0]).find((c) => c.name === name).label;
+    for (const body of mine) {
+      const r = message.ok ? message.results.find((x) => x.name === body.name) : { ok: false, error: message.error };
+      byBody.get(body.name).rows.push(
+        r.ok ? { contestant: name, label, status: 'ok', medianMs: median(r.times), minMs: Math.min(...r.times), runs: r.times.length } : { contestant: name, label, status: 'failed', error: r.error },
+      );
+    }
+    log(`  recordings: ${name} on ${mine.length} bodies (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  }
+  return [...byBody.values()].map(({ body, rows }) => ({ body, rows: deriveRows(body, rows) }));
+}
+
+async function incrementalJson() {
+  try {
+    const built = await buildBenchTs(BENCH);
+    const bundle = built.find((f) => f.endsWith('incremental-json.mjs'));
+    if (!bundle) return { ok: false, error: 'bench/incremental-json.ts not found' };
+    log('incremental JSON benchmark (bench/incremental-json.ts)…');
+    // One partial-json run per size instead of three: it is the quadratic baseline and takes
+    // tens of seconds at 100 KB; everything else keeps the author's defaults.
+    const options = { partialJsonRuns: 1, ...(args.has('clock') ? { clock: args.get('clock') } : {}) };
+    return await runChild(join(BENCH, 'lib/incremental-json-driver.mjs'), [bundle, JSON.stringify(options)], { timeoutMs: 300_000 });
+  } catch (error) {
+    return { ok: false, error: String(error.message ?? error) };
+  }
+}
+
+async function main() {
+  if (!existsSync(join(ROOT, 'dist/index.js'))) throw new Error('dist/index.js is missing: run `npm run build` first (npm run bench does).');
+  const began = Date.now();
+  const info = machine();
+  log(`chunkwise bench on ${info.cpu}, ${info.nproc} cores, Node ${info.node}, load average ${info.loadAverage.join(' ')}`);
+
+  log('generating bodies (cached in bench/data)…');
+  const generated = [];
+  for (const family of families) for (const size of sizes) generated.push(ensureBody(family, size));
+  for (const body of generated) {
+    const truth = await import(join(DATA_DIR, `${body.name}.truth.json`), { with: { type: 'json' } });
+    body.toolArgsBytes = truth.default.toolArgs.reduce((n, a) => n + Buffer.byteLength(a), 0);
+  }
+
+  const results = new Map();
+  for (const body of generated) results.set(body.name, await runBody(body, results));
+
+  const recordings = args.has('no-recordings') ? { bodies: [], skipped: [] } : recordingBodies(join(ROOT, 'recordings'), DATA_DIR);
+  const recordingResults = await runRecordings(recordings.bodies);
+
+  const targets = evaluateTargets(results);
+  const incremental = quick || args.has('no-incremental') ? undefined : await incrementalJson();
+  let load;
+  if (!quick && !args.has('no-load')) {
+    log('load run: 1,000 concurrent streams over loopback HTTP…');
+    load = await runChild(join(BENCH, 'load.mjs'), [], { timeoutMs: 300_000 });
+  }
+  if (load?.ok) targets.push(...load.targets);
+
+  // Profile chunkwise where it misses a target against the floor (or always with --profile).
+  const profiles = [];
+  if (!args.has('no-profile')) {
+    const missed = new Set(targets.filter((t) => !t.pass && /floor|openai-node|AI SDK|linear/.test(t.target)).map((t) => t.body.replace(/-(2k|20k|200k)$/, '')));
+    const wanted = args.has('profile') ? new Set(families) : missed;
+    for (const family of wanted) {
+      const body = results.get(`${family}-20k`)?.body ?? results.get(`${family}-2k`)?.body;
+      if (!body) continue;
+      log(`profiling chunkwise on ${body.name}…`);
+      profiles.push(await profileContestant(body, 'chunkwise'));
+    }
+  }
+
+  const out = { date: new Date().toISOString(), machine: { ...info, loadAverageAtEnd: machine().loadAverage }, command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`, clock, durationS: Math.round((Date.now() - began) / 1000), bodies: [...results.values()], recordings: recordingResults, recordingsSkipped: recordings.skipped, targets, incrementalJson: incremental, load, profiles };
+  const md = render(out);
+  mkdirSync(join(BENCH, 'results'), { recursive: true });
+  writeFileSync(join(BENCH, 'results/latest.json'), `${JSON.stringify(out, null, 1)}\n`);
+  writeFileSync(join(BENCH, 'results/latest.md'), md);
+  if (args.has('readme')) writeFileSync(join(ROOT, 'README-bench-section.md'), renderReadmeSection(out));
+  console.log(md);
+  log(`done in ${out.durationS} s; wrote bench/results/latest.json and latest.md`);
+}
+
+function render(out) {
+  const m = out.machine;
+  const parts = [
+    `### Benchmark results (${out.date.slice(0, 10)})`,
+    '',
+    `${m.cpu}, ${m.nproc} cores, ${m.memoryGB} GB, Node ${m.node}, ${m.os}; load average ${m.loadAverage.join(' ')} at start, ${m.loadAverageAtEnd.join(' ')} at end; ${out.durationS} s in all. Command: \`${out.command}\`.`,
+    '',
+    `Each contestant gets the same bytes as a ReadableStream in 1–4 KiB pieces (seeded) and is timed (${out.clock === 'cpu' ? 'process CPU time' : 'wall clock'}) from the first read to the final object (median of the runs after warm-up), each in its own process. "request MB" is the peak RSS of one cold request above the resting process.`,
+    '',
+    ...(m.loadAverage[0] > m.nproc * 0.5 ? [`**The machine was busy (load average ${m.loadAverage[0]} on ${m.nproc} cores): times are noisy; compare the min column too.**`, ''] : []),
+    '#### Targets',
+    '',
+    targetsTable(out.targets),
+    '',
+  ];
+  for (const { body, rows } of out.bodies) parts.push(bodyTable(body, rows), '');
+  if (out.recordings.length) {
+    parts.push('#### Recordings (recordings/*, success cases)', '', recordingsTable(out.recordings), '');
+    if (out.recordingsSkipped.length) parts.push(`Skipped: ${out.recordingsSkipped.map((s) => `${s.name} (${s.reason})`).join(', ')}.`, '');
+  }
+  if (out.incrementalJson) {
+    parts.push('#### Incremental JSON (bench/incremental-json.ts)', '', out.incrementalJson.ok ? out.incrementalJson.table : `failed: ${out.incrementalJson.error}`, '');
+  }
+  if (out.load) parts.push('#### 1,000 concurrent streams (bench/load.mjs)', '', out.load.ok ? out.load.table : `failed: ${out.load.error}`, '');
+  for (const p of out.profiles) parts.push(p.ok ? profileTable(p) : `Profile failed: ${p.error}`, '');
+  return parts.join('\n');
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

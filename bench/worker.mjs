@@ -1,0 +1,114 @@
+// One contestant on one body, in a process of its own (so that peak RSS is that
+// contestant's): one cold request measured for memory, warm-up runs, then timed runs.
+// Every run is verified against the body's truth outside the clock. Reports via IPC.
+// With `bodies` instead of `body` (the small recordings), times each in turn, no memory.
+//
+// Started by run.mjs as: node --expose-gc bench/worker.mjs '<json task>'
+import { readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { findContestant } from './contestants.mjs';
+import { cutPoints, freshPieces, loadBody, streamOf } from './lib/pieces.mjs';
+import { mismatch } from './lib/reference.mjs';
+
+const task = JSON.parse(process.argv[2]);
+const report = (message) =>
+  new Promise((resolve) => (process.send ? process.send(message, resolve) : resolve(console.log(JSON.stringify(message)))));
+// Profiling runs pass noGc so that forced collections do not show up as hot spots.
+const gc = (!task.plan.noGc && globalThis.gc) || (() => {});
+const loaded = new Map();
+// Wall clock by default; `clock: 'cpu'` times process CPU (user + system, all threads), which a
+// busy shared machine disturbs less.
+const now =
+  task.plan.clock === 'cpu'
+    ? () => {
+        const u = process.cpuUsage();
+        return (u.user + u.system) / 1000;
+      }
+    : () => performance.now();
+
+/** Everything a run needs, prepared outside the clock. */
+async function prepare(body) {
+  const bytes = loadBody(body.file);
+  const truth = JSON.parse(readFileSync(body.truthFile, 'utf8'));
+  Object.assign(body, { toolNames: truth.toolNames, logprobTokens: truth.logprobTokens, kind: truth.kind ?? 'chat' });
+  const contestant = findContestant(task.contestant, body);
+  if (!loaded.has(contestant)) loaded.set(contestant, await contestant.load());
+  const run = loaded.get(contestant);
+  const cuts = cutPoints(bytes.byteLength, body.name);
+  const stream = () => streamOf(freshPieces(bytes, cuts));
+  const verify = (result) => {
+    const problem = mismatch(result, truth);
+    if (problem) throw new Error(`wrong result: ${problem}`);
+  };
+  return { run, stream, verify };
+}
+
+async function timeBody(body, plan, measureMemory) {
+  const { run, stream, verify } = await prepare(body);
+  const once = async () => {
+    const input = stream();
+    gc();
+    const start = now();
+    const result = await run(input, body);
+    const ms = now() - start;
+    verify(result);
+    return ms;
+  };
+
+  // 1. One cold request: its peak RSS above the resting process (fresh process only).
+  const input = stream();
+  gc();
+  gc();
+  const restingRss = process.memoryUsage().rss;
+  const peakBefore = process.resourceUsage().maxRSS * 1024;
+  const start = now();
+  const result = await run(input, body);
+  const coldMs = now() - start;
+  const peakAfter = process.resourceUsage().maxRSS * 1024;
+  verify(result);
+  const memory = measureMemory
+    ? {
+        peakRssMB: peakAfter / 1e6,
+        requestMB: (peakAfter - restingRss) / 1e6,
+        // When the request never rose above an earlier peak, requestMB is an upper bound.
+        bounded: peakAfter === peakBefore && peakBefore > restingRss,
+      }
+    : undefined;
+  if (plan.memoryOnly) return { ok: true, times: [coldMs], coldMs, memory };
+
+  // 2. Warm-up, then timed runs until the budget is spent (at least minRuns, at most maxRuns).
+  // A run of seconds is its own warm-up: then no warm-up and at most 3 runs.
+  const slow = coldMs > (plan.slowMs ?? Infinity);
+  const warmup = slow ? 0 : plan.warmup;
+  const minRuns = slow ? Math.min(3, plan.minRuns) : plan.minRuns;
+  for (let i = 0; i < warmup; i++) await once();
+  const times = [];
+  const began = performance.now();
+  while (times.length < minRuns || (times.length < plan.maxRuns && performance.now() - began < plan.budgetMs)) {
+    times.push(await once());
+  }
+  return { ok: true, times, coldMs, memory };
+}
+
+const shortError = (error) => String(error?.message ?? error).split('\n')[0].slice(0, 300);
+
+async function main() {
+  if (task.body) return report(await timeBody(task.body, task.plan, true));
+  const results = [];
+  for (const body of task.bodies) {
+    try {
+      results.push({ name: body.name, ...(await timeBody(body, task.plan, false)) });
+    } catch (error) {
+      results.push({ name: body.name, ok: false, error: shortError(error) });
+    }
+  }
+  return report({ ok: true, results });
+}
+
+main().then(
+  () => process.exit(0),
+  async (error) => {
+    await report({ ok: false, error: shortError(error) });
+    process.exit(1);
+  },
+);

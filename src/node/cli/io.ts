@@ -1,0 +1,60 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { UsageError } from '../../errors.js';
+
+type Tty = { isTTY?: boolean; columns?: number };
+
+/** Where a command reads and writes; `main` passes the process's own streams. */
+export interface CliIo {
+  stdout: NodeJS.WritableStream & Tty;
+  stderr: NodeJS.WritableStream & Tty;
+  stdin: NodeJS.ReadableStream & Tty;
+  env: Record<string, string | undefined>;
+}
+
+export function processIo(): CliIo {
+  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env };
+}
+
+/**
+ * The bytes of `path` as a stream, or standard input for `-`. A missing file or a folder is a
+ * UsageError found before any byte is read.
+ */
+export async function openInput(path: string, io: CliIo): Promise<AsyncIterable<Uint8Array>> {
+  if (path === '-') return io.stdin as AsyncIterable<Uint8Array>;
+  await checkFile(path);
+  return createReadStream(path);
+}
+
+/** Fails with a one-line UsageError unless `path` is a readable file. */
+export async function checkFile(path: string): Promise<void> {
+  let info;
+  try {
+    info = await stat(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UsageError(code === 'ENOENT' ? `no such file: ${path}` : `cannot read ${path}: ${(error as Error).message}`);
+  }
+  if (info.isDirectory()) throw new UsageError(`${path} is a folder, not a file`);
+}
+
+/** An error message on one line, for stderr. */
+export function oneLine(text: string): string {
+  return text.replace(/\s*[\r\n]+\s*/g, ' ').trim();
+}
+
+/** JSON as the CLI prints it: 2-space indent and a final newline. */
+export function toJsonText(value: unknown): string {
+  return `${JSON.stringify(value ?? null, null, 2)}\n`;
+}
+
+/** Fails with a one-line UsageError unless `path` is a folder. */
+export async function checkDir(path: string): Promise<void> {
+  let info;
+  try {
+    info = await stat(path);
+  } catch {
+    throw new UsageError(`no such folder: ${path}`);
+  }
+  if (!info.isDirectory()) throw new UsageError(`${path} is not a folder`);
+}

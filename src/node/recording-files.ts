@@ -1,0 +1,165 @@
+/**
+ * Recordings on disk (Node only): `NAME.sse` / `NAME.ndjson` / `NAME.jsonl` bodies with an
+ * optional `BODY.json` sidecar beside them (`NAME.sse.json`), see `replay/recording.ts`.
+ */
+import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, extname, join } from 'node:path';
+import { UsageError } from '../errors.js';
+import type { Recording } from '../replay/recording.js';
+import { piecesProblem, recordingFromSidecar, recordingToSidecar } from '../replay/sidecar.js';
+
+/** File extensions of recording bodies, and the content type each implies. */
+export const RECORDING_BODY_TYPES: Readonly<Record<string, string>> = {
+  '.sse': 'text/event-stream',
+  '.ndjson': 'application/x-ndjson',
+  '.jsonl': 'application/x-ndjson',
+};
+
+const SIDECAR_SUFFIX = '.json';
+const EXPECTED_SUFFIX = '.expected.json';
+
+/** One recording found by {@link listRecordings}. */
+export interface RecordingEntry {
+  /** The body's path relative to the listed folder, without its extension (`openai-text`, `ollama/chat`). */
+  name: string;
+  bodyPath: string;
+  /** `BODY.json`, when it exists. */
+  sidecarPath?: string;
+  /** `NAME.expected.json`, when it exists. */
+  expectedPath?: string;
+}
+
+/**
+ * The sidecar path of a body: the body's file name plus `.json`.
+ *
+ * @example
+ * ```ts
+ * sidecarPathOf('recordings/openai-text.sse'); // 'recordings/openai-text.sse.json'
+ * ```
+ */
+export function sidecarPathOf(bodyPath: string): string {
+  return bodyPath + SIDECAR_SUFFIX;
+}
+
+/**
+ * Reads a recording: the body file and, when present, its sidecar. A sidecar path is accepted
+ * too and means its body. When neither a sidecar nor its metadata names the content type,
+ * `meta.contentType` comes from the extension.
+ *
+ * @throws UsageError naming the file when it is missing or unreadable, its extension is not a
+ * recording's, or its sidecar is not valid.
+ * @example
+ * ```ts
+ * const recording = await readRecording('recordings/openai-text.sse');
+ * replay(recording, { speed: 4 }).subscribe(…);
+ * ```
+ */
+export async function readRecording(path: string): Promise<Recording> {
+  const bodyPath = isSidecarPath(path) ? path.slice(0, -SIDECAR_SUFFIX.length) : path;
+  const contentType = bodyContentType(bodyPath);
+  let body: Uint8Array;
+  try {
+    body = new Uint8Array(await readFile(bodyPath));
+  } catch (error) {
+    throw new UsageError(`Cannot read recording ${bodyPath}: ${reason(error)}`, { cause: error });
+  }
+  const sidecarPath = sidecarPathOf(bodyPath);
+  let text: string | undefined;
+  try {
+    text = await readFile(sidecarPath, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+      throw new UsageError(`Cannot read recording sidecar ${sidecarPath}: ${reason(error)}`, { cause: error });
+    }
+  }
+  if (text === undefined) return { body, meta: { contentType } };
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`Recording sidecar ${sidecarPath} is not valid JSON: ${reason(error)}`, { cause: error });
+  }
+  const recording = recordingFromSidecar(body, json, sidecarPath);
+  if (!recording.meta?.contentType) recording.meta = { ...recording.meta, contentType };
+  return recording;
+}
+
+/**
+ * Writes a recording: the body to `bodyPath` (folders created as needed) and, when the
+ * recording has pieces, metadata or an end, the sidecar beside it (secrets redacted). A
+ * recording with none of those removes a stale sidecar, so the pair always agrees.
+ *
+ * @throws UsageError when the extension is not `.sse`, `.ndjson` or `.jsonl`, or the pieces
+ * do not tile the body (nothing is written then).
+ * @example
+ * ```ts
+ * await writeRecording('recordings/openai-text.sse', await recording);
+ * ```
+ */
+export async function writeRecording(bodyPath: string, recording: Recording): Promise<void> {
+  bodyContentType(bodyPath);
+  const problem = recording.pieces && piecesProblem(recording.pieces, recording.body.byteLength);
+  if (problem) throw new UsageError(`Cannot write recording ${bodyPath}: ${problem}`);
+  const sidecarPath = sidecarPathOf(bodyPath);
+  await mkdir(dirname(bodyPath), { recursive: true });
+  await writeFile(bodyPath, recording.body);
+  if (recording.pieces || recording.meta || recording.end) {
+    await writeFile(sidecarPath, `${JSON.stringify(recordingToSidecar(recording), null, 2)}\n`);
+  } else {
+    await rm(sidecarPath, { force: true });
+  }
+}
+
+/**
+ * The recordings in a folder (and its subfolders with `recursive: true`), sorted by name, with
+ * their sidecar and expected-object files when they exist.
+ *
+ * @throws UsageError when the folder cannot be read.
+ * @example
+ * ```ts
+ * for (const { name, bodyPath } of await listRecordings('recordings')) console.log(name, bodyPath);
+ * ```
+ */
+export async function listRecordings(dir: string, options: { recursive?: boolean } = {}): Promise<RecordingEntry[]> {
+  let files: string[];
+  try {
+    files = (await readdir(dir, { recursive: options.recursive ?? false })).map(String);
+  } catch (error) {
+    throw new UsageError(`Cannot list recordings in ${dir}: ${reason(error)}`, { cause: error });
+  }
+  const present = new Set(files);
+  const entries: RecordingEntry[] = [];
+  for (const file of files) {
+    const ext = extname(file).toLowerCase();
+    if (!(ext in RECORDING_BODY_TYPES)) continue;
+    const name = file.slice(0, -ext.length);
+    const entry: RecordingEntry = { name: name.split('\\').join('/'), bodyPath: join(dir, file) };
+    if (present.has(file + SIDECAR_SUFFIX)) entry.sidecarPath = join(dir, file + SIDECAR_SUFFIX);
+    if (present.has(name + EXPECTED_SUFFIX)) entry.expectedPath = join(dir, name + EXPECTED_SUFFIX);
+    entries.push(entry);
+  }
+  return entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+function isSidecarPath(path: string): boolean {
+  if (!path.endsWith(SIDECAR_SUFFIX) || path.endsWith(EXPECTED_SUFFIX)) return false;
+  return extname(path.slice(0, -SIDECAR_SUFFIX.length)).toLowerCase() in RECORDING_BODY_TYPES;
+}
+
+function bodyContentType(bodyPath: string): string {
+  const type = RECORDING_BODY_TYPES[extname(bodyPath).toLowerCase()];
+  if (!type) {
+    const known = Object.keys(RECORDING_BODY_TYPES).join(', ');
+    throw new UsageError(`${basename(bodyPath)} is not a recording body (${bodyPath}): expected one of ${known}`);
+  }
+  return type;
+}
+
+function reason(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EISDIR') return 'it is a folder';
+  if (code === 'EACCES') return 'permission denied';
+  return error instanceof Error ? error.message : String(error);
+}
+

@@ -1,0 +1,108 @@
+/**
+ * The folder behind `recordingFetch({ dir })`: recordings read with `readRecording` (each
+ * checked to look like its format) and saved with `writeRecording`, named by path under `dir`.
+ */
+import { constants } from 'node:fs';
+import { access, mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { UsageError } from '../../errors.js';
+import type { Recording } from '../../replay/recording.js';
+import type { RecordingStore } from '../../testing/recording-store.js';
+import type { NamedRecording } from '../../testing/types.js';
+import { RECORDING_BODY_TYPES, listRecordings, readRecording, sidecarPathOf, writeRecording } from '../recording-files.js';
+
+const SIDECAR_OF_BODY = /\.(?:sse|ndjson|jsonl)\.json$/i;
+
+/**
+ * A {@link RecordingStore} over a folder (subfolders included).
+ *
+ * @example
+ * ```ts
+ * const recordings = await fileRecordingStore('test/recordings').load(false);
+ * ```
+ */
+export function fileRecordingStore(dir: string): RecordingStore {
+  return {
+    where: dir,
+    async load(missingOk) {
+      if (missingOk && !(await isFolder(dir))) return [];
+      const entries = await listRecordings(dir, { recursive: true });
+      await checkSidecarsHaveBodies(dir);
+      const out: NamedRecording[] = [];
+      for (const entry of entries) {
+        const recording = await readRecording(entry.bodyPath);
+        checkLooksLikeItsFormat(entry.bodyPath, recording);
+        out.push({ name: entry.name, recording });
+      }
+      return out;
+    },
+    async ensureWritable() {
+      try {
+        await mkdir(dir, { recursive: true });
+        await access(dir, constants.W_OK);
+      } catch (error) {
+        throw new UsageError(`recordingFetch cannot record into ${dir}: ${reason(error)}`, { cause: error });
+      }
+    },
+    async save(name, recording) {
+      const extension = isSse(recording) ? '.sse' : '.ndjson';
+      const bodyPath = join(dir, name + extension);
+      // A recording of the same name in the other format would be listed twice.
+      for (const other of Object.keys(RECORDING_BODY_TYPES)) {
+        if (other === extension) continue;
+        await rm(join(dir, name + other), { force: true });
+        await rm(sidecarPathOf(join(dir, name + other)), { force: true });
+      }
+      await writeRecording(bodyPath, recording);
+      return bodyPath;
+    },
+  };
+}
+
+function isSse(recording: Recording): boolean {
+  const type = recording.meta?.contentType ?? recording.meta?.headers?.['content-type'] ?? '';
+  return type.toLowerCase().includes('event-stream');
+}
+
+async function isFolder(dir: string): Promise<boolean> {
+  try {
+    return (await stat(dir)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+async function checkSidecarsHaveBodies(dir: string): Promise<void> {
+  const files = new Set((await readdir(dir, { recursive: true })).map(String));
+  for (const file of files) {
+    if (!SIDECAR_OF_BODY.test(file)) continue;
+    const body = file.slice(0, -'.json'.length);
+    if (!files.has(body)) throw new UsageError(`Recording sidecar ${join(dir, file)} has no body: ${join(dir, body)} is missing`);
+  }
+}
+
+/**
+ * An SSE body starts with an SSE field or comment, an NDJSON body with `{` or `[`. Bodies
+ * whose recorded content type is neither (an HTML error page) and error responses are not checked.
+ */
+function checkLooksLikeItsFormat(bodyPath: string, recording: Recording): void {
+  const type = (recording.meta?.contentType ?? '').toLowerCase();
+  if ((recording.meta?.status ?? 200) >= 400) return;
+  const head = new TextDecoder().decode(recording.body.subarray(0, 512)).replace(/^\uFEFF/, '').trimStart();
+  if (head === '') return;
+  const firstLine = head.split(/\r\n|\r|\n/, 1)[0]!;
+  if (type.includes('event-stream') && !/^(?::|(?:data|event|id|retry)(?::|$))/.test(firstLine)) {
+    throw new UsageError(`${bodyPath} is not an SSE recording: it starts with ${JSON.stringify(firstLine.slice(0, 60))}, not a data: / event: line`);
+  }
+  if (type.includes('json') && !type.includes('event-stream') && !/^[{[]/.test(firstLine)) {
+    throw new UsageError(`${bodyPath} is not an NDJSON recording: it starts with ${JSON.stringify(firstLine.slice(0, 60))}, not a JSON object`);
+  }
+}
+
+function reason(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'EEXIST' || code === 'ENOTDIR') return 'a file is in the way of the folder';
+  if (code === 'EROFS') return 'read-only file system';
+  return error instanceof Error ? error.message : String(error);
+}

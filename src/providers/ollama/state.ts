@@ -1,0 +1,122 @@
+/**
+ * The reducer behind the Ollama assembler: what a stream has said so far, and how one checked
+ * line (a LineRecord) changes it. The rules, for `/api/chat` and `/api/generate` alike:
+ * - `content` / `response` and `thinking` fragments are concatenated (as Ollama itself does
+ *   when it answers `"stream": false`);
+ * - tool calls and logprob entries are appended in order, to lists that only grow, so that
+ *   snapshots can share them (see lazy-prefix.ts);
+ * - every other field, known or not, top-level or in `message`, keeps its last non-null value.
+ *   Ollama's own `"stream": false` reply takes those from the last line; the last non-null
+ *   value differs only when a field came on an earlier line and not on the last one, where
+ *   keeping it loses nothing.
+ */
+import { ParseError } from '../../errors.js';
+import { METRIC_KEYS, type LineRecord, type LinePosition } from './read-line.js';
+import type { OllamaEndpoint, OllamaLogprob, OllamaToolCall } from './types.js';
+
+export interface OllamaState {
+  /** Unknown until a line has a `message` (chat) or a `response` (generate). */
+  endpoint: OllamaEndpoint | undefined;
+  model: string | undefined;
+  createdAt: string | undefined;
+  role: string | undefined;
+  /** `message.content` (chat) or `response` (generate), concatenated. */
+  text: string;
+  thinking: string;
+  images: unknown[] | undefined;
+  /** Shared with snapshots: only ever appended to. */
+  toolCalls: OllamaToolCall[];
+  logprobs: OllamaLogprob[];
+  sawLogprobs: boolean;
+  doneReason: string | undefined;
+  context: number[] | undefined;
+  metrics: Record<string, number>;
+  /** Fields chunkwise does not know, in first-arrival order (created on first use). */
+  fields: Record<string, unknown> | undefined;
+  messageFields: Record<string, unknown> | undefined;
+  done: boolean;
+}
+
+export function createOllamaState(): OllamaState {
+  return {
+    endpoint: undefined, model: undefined, createdAt: undefined, role: undefined, text: '', thinking: '',
+    images: undefined, toolCalls: [], logprobs: [], sawLogprobs: false, doneReason: undefined,
+    context: undefined, metrics: {}, fields: undefined, messageFields: undefined, done: false,
+  };
+}
+
+/** Top-level fields each endpoint knows; the rest are kept as they come. */
+const KNOWN: Record<OllamaEndpoint, ReadonlySet<string>> = {
+  chat: new Set(['model', 'created_at', 'message', 'done', 'done_reason', 'logprobs', 'error', ...METRIC_KEYS]),
+  generate: new Set(['model', 'created_at', 'response', 'thinking', 'done', 'done_reason', 'context', 'tool_calls', 'logprobs', 'error', ...METRIC_KEYS]),
+};
+const KNOWN_IN_MESSAGE: ReadonlySet<string> = new Set(['role', 'content', 'thinking', 'images', 'tool_calls']);
+
+/**
+ * Throws a ParseError when the line belongs to the other endpoint than the stream's first
+ * lines; call before {@link applyLine}, which then cannot fail.
+ */
+export function checkEndpoint(s: OllamaState, r: LineRecord, position: LinePosition | undefined): void {
+  if ((s.endpoint === 'chat' && r.generate) || (s.endpoint === 'generate' && r.chat)) {
+    const [field, other] = r.chat ? ['message', '/api/chat'] : ['response', '/api/generate'];
+    throw new ParseError(`An Ollama ${s.endpoint === 'chat' ? '/api/chat' : '/api/generate'} stream has a line with \`${field}\`, a field of ${other}`, position ? { ...position } : {});
+  }
+}
+
+/** Applies one checked line to the state. */
+export function applyLine(s: OllamaState, r: LineRecord, line: Record<string, unknown>): void {
+  if (s.endpoint === undefined) s.endpoint = r.chat ? 'chat' : r.generate ? 'generate' : undefined;
+  if (r.model !== undefined) s.model = r.model;
+  if (r.createdAt !== undefined) s.createdAt = r.createdAt;
+  let otherFields = r.otherFields;
+  if (r.chat) {
+    if (r.role !== undefined) s.role = r.role;
+    if (r.content !== undefined) s.text += r.content;
+    if (r.thinking !== undefined) s.thinking += r.thinking;
+    if (r.images !== undefined) s.images = r.images;
+    if (r.toolCalls !== undefined) append(s.toolCalls, r.toolCalls);
+    if (r.otherMessageFields) s.messageFields = keepOthers(s.messageFields, r.message!, KNOWN_IN_MESSAGE);
+  }
+  if (s.endpoint === 'generate') {
+    if (r.response !== undefined) s.text += r.response;
+    if (r.topThinking !== undefined) s.thinking += r.topThinking;
+    if (r.topToolCalls !== undefined) append(s.toolCalls, r.topToolCalls);
+    if (r.context !== undefined) s.context = r.context;
+  } else if (r.topThinking !== undefined || r.topToolCalls !== undefined || r.context !== undefined) {
+    otherFields = true;
+  }
+  if (r.logprobs !== undefined) {
+    s.sawLogprobs = true;
+    append(s.logprobs, r.logprobs);
+  }
+  if (r.doneReason !== undefined) s.doneReason = r.doneReason;
+  if (r.metrics) {
+    for (const key of METRIC_KEYS) {
+      const value = line[key];
+      if (typeof value === 'number') s.metrics[key] = value;
+    }
+  }
+  if (otherFields) s.fields = keepOthers(s.fields, line, KNOWN[s.endpoint ?? 'chat']);
+  s.done = r.done;
+}
+
+function append<T>(list: T[], items: readonly T[]): void {
+  for (let i = 0; i < items.length; i++) list.push(items[i]!);
+}
+
+/** Copies the fields of `source` that are not `known` into `kept`: last non-null value wins. */
+function keepOthers(kept: Record<string, unknown> | undefined, source: Record<string, unknown>, known: ReadonlySet<string>): Record<string, unknown> {
+  const out = kept ?? {};
+  for (const key in source) {
+    if (known.has(key)) continue;
+    const value = source[key];
+    if (value !== null || !Object.hasOwn(out, key)) setField(out, key, value);
+  }
+  return out;
+}
+
+/** `target[key] = value`, also for a key named `__proto__` (JSON.parse makes it an own field). */
+export function setField(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, configurable: true, writable: true });
+  else target[key] = value;
+}

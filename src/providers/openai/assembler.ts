@@ -1,0 +1,190 @@
+/**
+ * The chat-completions reducer: parsed `data:` payloads of an OpenAI, Groq or other
+ * OpenAI-compatible stream in, the `ChatCompletion` that `stream: false` returns out.
+ *
+ * Top level: `id`, `created`, `model`, `system_fingerprint` (`null` when absent) and
+ * `service_tier` (when sent) keep their last non-empty value; `object` is
+ * `"chat.completion"`; `usage` is the last usage object (the `include_usage` chunk, or one
+ * riding on a chunk that still has choices, as OpenRouter does), else Groq's `x_groq.usage`,
+ * and is absent when none came (`usage: null` on ordinary chunks is ignored); `x_groq` is
+ * kept, merged over the chunks; unknown fields (OpenRouter `provider`) keep their last
+ * non-null value; `obfuscation` and the chunk's `object` are dropped. Choices are assembled
+ * by `index` (choice.ts) and sorted by it.
+ *
+ * Events (only built when `onEvent` is set): a chunk's field events come in the order of its
+ * choices and fields, then its `chunk` event, so a `chunk` handler's `snapshot()` includes it.
+ * A choice's `*.done` events and `finish` come when it gets its finish_reason, else at
+ * `finish()`. `chunk` carries the index of the chunk's first choice, `usage` choice 0. The
+ * `partial` of `tool_call.arguments.delta` / `content.partial` is the incremental parser's
+ * live value: read it during the event (later fragments grow it in place).
+ */
+import type { Assembler, AssemblerOptions } from '../../assembly/assembler.js';
+import { ChunkwiseError, TruncatedStreamError } from '../../errors.js';
+import { applyChoice, choiceSnapshot, createChoice, finishChoice, type ChoiceState } from './choice.js';
+import type { EventSink } from './event-sink.js';
+import type { ChatCompletion, ChatCompletionChunk, ChatCompletionSnapshot, UsageInfo } from './types.js';
+import { assertChatCompletionChunk, type ChunkPosition } from './validate-chunk.js';
+
+export type OpenAiAssembler = Assembler<ChatCompletionChunk, ChatCompletionSnapshot, ChatCompletion>;
+export type OpenAiAssemblerOptions = AssemblerOptions<ChatCompletionSnapshot, ChatCompletionChunk>;
+
+/**
+ * Creates the reducer for one chat-completions stream.
+ *
+ * @example
+ * ```ts
+ * const assembler = createOpenAiAssembler({ onEvent: (e) => e.type === 'content.delta' && write(e.delta) });
+ * for (const data of sseDataPayloads) assembler.push(JSON.parse(data));
+ * const completion = assembler.finish(true, false);
+ * completion.choices[0].message.content;
+ * ```
+ */
+export function createOpenAiAssembler(options: OpenAiAssemblerOptions = {}): OpenAiAssembler {
+  let id = '';
+  let created = 0;
+  let model = '';
+  let fingerprint: string | null = null;
+  let serviceTier: string | undefined;
+  let usage: UsageInfo | undefined;
+  let usageFromTop = false;
+  let xGroq: Record<string, unknown> | undefined;
+  let extras: Record<string, unknown> | undefined;
+  /** Sorted by index. */
+  const choices: ChoiceState[] = [];
+  let lastChoice: ChoiceState | undefined;
+  let unfinished = 0;
+  let chunks = 0;
+
+  const build = (final: boolean): ChatCompletion => {
+    const list = new Array<ChatCompletion['choices'][number]>(choices.length);
+    for (let i = 0; i < choices.length; i++) list[i] = choiceSnapshot(choices[i]!, final);
+    // Key order of the `stream: false` object: id, object, created, model, choices, usage,
+    // system_fingerprint, service_tier, then unknown fields.
+    const out = { id, object: 'chat.completion', created, model, choices: list } as ChatCompletion;
+    if (usage !== undefined) out.usage = usage;
+    out.system_fingerprint = fingerprint;
+    if (serviceTier !== undefined) out.service_tier = serviceTier;
+    if (extras !== undefined) for (const key in extras) out[key] = extras[key];
+    if (xGroq !== undefined) out.x_groq = xGroq;
+    return out;
+  };
+  const snapshot = (): ChatCompletionSnapshot => build(false);
+
+  const onEvent = options.onEvent;
+  const sink: EventSink | undefined = onEvent && {
+    emit: onEvent,
+    snapshot,
+    partialArguments: options.partialArguments ?? true,
+    partialContent: options.partialContent ?? false,
+  };
+
+  const choiceFor = (index: number): ChoiceState => {
+    if (lastChoice !== undefined && lastChoice.index === index) return lastChoice;
+    let at = choices.length;
+    while (at > 0 && choices[at - 1]!.index > index) at--;
+    let state = at > 0 ? choices[at - 1] : undefined;
+    if (state === undefined || state.index !== index) {
+      state = createChoice(index);
+      choices.splice(at, 0, state);
+      unfinished++;
+    }
+    return (lastChoice = state);
+  };
+
+  const setUsage = (value: UsageInfo, fromTop: boolean) => {
+    usage = value;
+    usageFromTop = fromTop;
+    if (sink !== undefined) sink.emit({ type: 'usage', choice: 0, snapshot, usage: value });
+  };
+
+  const applyTopLevel = (chunk: ChatCompletionChunk) => {
+    // One pass over the keys: the known ones by name, the rest kept (last non-null value).
+    for (const key in chunk) {
+      const value = chunk[key];
+      switch (key) {
+        case 'id':
+          if (typeof value === 'string' && value !== '') id = value;
+          break;
+        case 'created':
+          if (typeof value === 'number') created = value;
+          break;
+        case 'model':
+          if (typeof value === 'string' && value !== '') model = value;
+          break;
+        case 'system_fingerprint':
+          if (typeof value === 'string' && value !== '') fingerprint = value;
+          break;
+        case 'service_tier':
+          if (typeof value === 'string' && value !== '') serviceTier = value;
+          break;
+        case 'choices':
+        case 'object':
+        case 'usage':
+        case 'x_groq':
+        case 'obfuscation':
+          break;
+        default:
+          if (value !== undefined && value !== null) (extras ??= {})[key] = value;
+      }
+    }
+    const groq = chunk.x_groq;
+    if (groq !== undefined && groq !== null) {
+      xGroq = xGroq === undefined ? groq : { ...xGroq, ...groq };
+      const groqUsage = groq.usage;
+      if (!usageFromTop && typeof groqUsage === 'object' && groqUsage !== null && chunk.usage == null) setUsage(groqUsage, false);
+    }
+    if (chunk.usage !== undefined && chunk.usage !== null) setUsage(chunk.usage, true);
+  };
+
+  return {
+    push(payload: unknown, position?: ChunkPosition): ChatCompletionChunk {
+      try {
+        assertChatCompletionChunk(payload, position);
+      } catch (error) {
+        if (error instanceof ChunkwiseError && error.partial === undefined && chunks > 0) error.partial = build(false);
+        throw error;
+      }
+      chunks++;
+      applyTopLevel(payload);
+      const list = payload.choices;
+      if (list !== undefined && list !== null) {
+        for (let i = 0; i < list.length; i++) {
+          const choice = list[i]!;
+          const state = choiceFor(typeof choice.index === 'number' ? choice.index : i);
+          if (applyChoice(state, choice, sink)) {
+            unfinished--;
+            if (sink !== undefined) finishChoice(state, sink);
+          }
+        }
+      }
+      if (sink !== undefined) sink.emit({ type: 'chunk', choice: list && list.length > 0 ? (list[0]!.index ?? 0) : 0, snapshot, chunk: payload });
+      return payload;
+    },
+
+    snapshot,
+
+    finish(terminated: boolean, lenient: boolean): ChatCompletion {
+      const problem = truncation(terminated);
+      if (problem !== undefined && !lenient) throw new TruncatedStreamError(problem, { partial: build(true) });
+      if (sink !== undefined) for (const state of choices) finishChoice(state, sink);
+      return build(true);
+    },
+
+    get complete() {
+      return choices.length > 0 && unfinished === 0;
+    },
+  };
+
+  /** What is missing when the stream ended here, or undefined when nothing is. */
+  function truncation(terminated: boolean): string | undefined {
+    if (chunks === 0) {
+      return terminated ? 'The stream sent [DONE] before any chunk' : 'The stream ended before any chunk arrived';
+    }
+    if (terminated || (choices.length > 0 && unfinished === 0)) return undefined;
+    const counted = `${chunks} chunk${chunks === 1 ? '' : 's'} arrived`;
+    if (choices.length === 0) return `The stream ended without [DONE] before any choice started (${counted})`;
+    const open = choices.filter((c) => c.finishReason === null).map((c) => c.index);
+    const which = open.length === 1 ? `choice ${open[0]} has` : `choices ${open.join(', ')} have`;
+    return `The stream ended without [DONE] and ${which} no finish_reason (${counted})`;
+  }
+}

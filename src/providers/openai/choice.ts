@@ -1,0 +1,168 @@
+/**
+ * One choice of a chat-completions stream: its deltas in, `choices[i]` of the final object out.
+ *
+ * - `message.role`: the first non-empty role (default `"assistant"`);
+ * - `message.content` / `message.refusal`: the concatenated text, `null` when no non-empty
+ *   text arrived (`""` placeholders on the role chunk don't count);
+ * - `finish_reason`: the last non-empty one (a later `null`, as OpenRouter sends on its usage
+ *   chunk, doesn't erase it), `null` when none came;
+ * - tool calls (tool-calls.ts), legacy `function_call` (`name` first non-empty, `arguments`
+ *   concatenated), logprobs (logprobs.ts), unknown delta fields (message-fields.ts);
+ * - unknown choice fields (OpenRouter `native_finish_reason`, vLLM `stop_reason`, Azure
+ *   `content_filter_results`) keep their last non-null value;
+ * - `delta.obfuscation` (padding) is dropped.
+ */
+import { createIncrementalJson, type IncrementalJson } from '../../assembly/incremental-json.js';
+import type { EventSink } from './event-sink.js';
+import { appendLogprobs, logprobsSnapshot, type LogprobLists } from './logprobs.js';
+import { applyMessageField, copyMessageFields, finishReasoning, type MessageFields } from './message-fields.js';
+import { applyToolCallFragment, createToolCallSlots, finishToolCalls, toolCallsSnapshot, type ToolCallSlots } from './tool-calls.js';
+import type { ChatCompletionChoice, ChatCompletionFunctionCall, ChatCompletionMessage, ChunkChoice, ChunkDelta, ChunkToolCall } from './types.js';
+
+export interface ChoiceState {
+  index: number;
+  /** `""` until a non-empty role arrived. */
+  role: string;
+  content: string;
+  refusal: string;
+  finishReason: string | null;
+  /** The `*.done` and `finish` events were emitted (at the finish_reason, or at the end of the stream). */
+  done: boolean;
+  toolCalls: ToolCallSlots | undefined;
+  functionCall: ChatCompletionFunctionCall | undefined;
+  logprobs: LogprobLists | undefined;
+  fields: MessageFields | undefined;
+  extras: Record<string, unknown> | undefined;
+  /** Incremental parser of the content, when `partialContent` is on. */
+  contentJson: IncrementalJson | undefined;
+}
+
+/** A choice that has received nothing yet. */
+export function createChoice(index: number): ChoiceState {
+  return {
+    index,
+    role: '',
+    content: '',
+    refusal: '',
+    finishReason: null,
+    done: false,
+    toolCalls: undefined,
+    functionCall: undefined,
+    logprobs: undefined,
+    fields: undefined,
+    extras: undefined,
+    contentJson: undefined,
+  };
+}
+
+/**
+ * Applies one (validated) `choices[]` entry. Returns true when it brought the choice's first
+ * finish_reason (the caller then finishes the choice).
+ *
+ * @example
+ * ```ts
+ * const state = createChoice(0);
+ * applyChoice(state, { index: 0, delta: { content: 'Hi' } }, undefined);
+ * applyChoice(state, { index: 0, delta: {}, finish_reason: 'stop' }, undefined); // true
+ * choiceSnapshot(state, true).message.content; // 'Hi'
+ * ```
+ */
+export function applyChoice(state: ChoiceState, choice: ChunkChoice, sink: EventSink | undefined): boolean {
+  const delta = choice.delta;
+  if (delta !== undefined && delta !== null) applyDelta(state, delta, sink);
+  const logprobs = choice.logprobs;
+  if (logprobs !== undefined && logprobs !== null) appendLogprobs((state.logprobs ??= { content: null, refusal: null }), logprobs, state.index, sink);
+  for (const key in choice) {
+    if (key === 'delta' || key === 'index' || key === 'finish_reason' || key === 'logprobs') continue;
+    const value = choice[key];
+    if (value !== undefined && value !== null) (state.extras ??= {})[key] = value;
+  }
+  const reason = choice.finish_reason;
+  if (typeof reason !== 'string' || reason === '') return false;
+  const first = state.finishReason === null;
+  state.finishReason = reason;
+  return first;
+}
+
+function applyDelta(state: ChoiceState, delta: ChunkDelta, sink: EventSink | undefined): void {
+  for (const key in delta) {
+    const value = delta[key];
+    if (value === undefined || value === null) continue;
+    switch (key) {
+      case 'role':
+        if (state.role === '') state.role = value as string;
+        break;
+      case 'content':
+        if (value !== '') appendContent(state, value as string, sink);
+        break;
+      case 'refusal':
+        if (value !== '') {
+          state.refusal += value as string;
+          if (sink !== undefined) sink.emit({ type: 'refusal.delta', choice: state.index, snapshot: sink.snapshot, delta: value as string, refusal: state.refusal });
+        }
+        break;
+      case 'tool_calls': {
+        const fragments = value as ChunkToolCall[];
+        for (let i = 0; i < fragments.length; i++) applyToolCallFragment((state.toolCalls ??= createToolCallSlots()), fragments[i]!, state.index, sink);
+        break;
+      }
+      case 'function_call':
+        applyFunctionCall(state, value as { name?: unknown; arguments?: unknown });
+        break;
+      case 'obfuscation':
+        break;
+      default:
+        applyMessageField((state.fields ??= {}), key, value, state.index, sink);
+    }
+  }
+}
+
+function appendContent(state: ChoiceState, text: string, sink: EventSink | undefined): void {
+  state.content += text;
+  if (sink === undefined) return;
+  sink.emit({ type: 'content.delta', choice: state.index, snapshot: sink.snapshot, delta: text, content: state.content });
+  if (!sink.partialContent) return;
+  const json = (state.contentJson ??= createIncrementalJson());
+  json.feed(text);
+  if (json.error === undefined) sink.emit({ type: 'content.partial', choice: state.index, snapshot: sink.snapshot, partial: json.partial(), openPath: json.openPath() });
+}
+
+function applyFunctionCall(state: ChoiceState, fn: { name?: unknown; arguments?: unknown }): void {
+  const call = (state.functionCall ??= { name: '', arguments: '' });
+  if (call.name === '' && typeof fn.name === 'string') call.name = fn.name;
+  const args = fn.arguments;
+  if (typeof args === 'string') call.arguments += args;
+  else if (args !== undefined && args !== null) call.arguments += JSON.stringify(args);
+}
+
+/** Emits the `*.done` events of the choice and its `finish`, once. */
+export function finishChoice(state: ChoiceState, sink: EventSink): void {
+  if (state.done) return;
+  state.done = true;
+  const choice = state.index;
+  if (state.content !== '') sink.emit({ type: 'content.done', choice, snapshot: sink.snapshot, content: state.content });
+  if (state.refusal !== '') sink.emit({ type: 'refusal.done', choice, snapshot: sink.snapshot, refusal: state.refusal });
+  if (state.fields !== undefined) finishReasoning(state.fields, choice, sink);
+  if (state.toolCalls !== undefined) finishToolCalls(state.toolCalls, choice, sink);
+  sink.emit({ type: 'finish', choice, snapshot: sink.snapshot, reason: state.finishReason });
+}
+
+/**
+ * The choice in the final shape, keys in the order of the `stream: false` object; a fresh
+ * object, O(tool calls + unknown fields).
+ */
+export function choiceSnapshot(state: ChoiceState, final: boolean): ChatCompletionChoice {
+  const message: ChatCompletionMessage = {
+    role: state.role === '' ? 'assistant' : state.role,
+    content: state.content === '' ? null : state.content,
+    refusal: state.refusal === '' ? null : state.refusal,
+  };
+  if (state.toolCalls !== undefined && state.toolCalls.list.length > 0) message.tool_calls = toolCallsSnapshot(state.toolCalls);
+  const fn = state.functionCall;
+  if (fn !== undefined) message.function_call = { name: fn.name, arguments: fn.arguments };
+  if (state.fields !== undefined) copyMessageFields(state.fields, message);
+  const choice: ChatCompletionChoice = { index: state.index, message, logprobs: logprobsSnapshot(state.logprobs, final), finish_reason: state.finishReason };
+  const extras = state.extras;
+  if (extras !== undefined) for (const key in extras) choice[key] = extras[key];
+  return choice;
+}

@@ -1,0 +1,140 @@
+/**
+ * Tool calls of one choice: fragments in, `message.tool_calls` out, with the `tool_call.*`
+ * events. Per call: `id`, `type` and `function.name` come from the first fragment that has
+ * them non-empty (a name may come late, or as `""` first), `function.arguments` is the
+ * concatenation of every fragment, unknown call fields keep their last non-null value.
+ * Which call a fragment belongs to is decided in tool-call-slots.ts.
+ *
+ * Arguments of another type than string (a server that sends the parsed object) are taken
+ * as their JSON text. In `tool_call.done`, arguments `""` (no-argument calls on some servers)
+ * parse as `{}`; invalid JSON gives `parsed: undefined` and a ParseError in `error`.
+ */
+import { createIncrementalJson } from '../../assembly/incremental-json.js';
+import { ParseError, excerptOf } from '../../errors.js';
+import type { EventSink } from './event-sink.js';
+import { createToolCallSlots, type ToolCallSlot, type ToolCallSlots } from './tool-call-slots.js';
+import type { ChatCompletionToolCall, ChunkToolCall } from './types.js';
+
+/**
+ * Applies one `delta.tool_calls[]` fragment of choice `choice` to its slots.
+ *
+ * @example
+ * ```ts
+ * const slots = createToolCallSlots();
+ * applyToolCallFragment(slots, { index: 0, id: 'call_1', function: { name: 'f', arguments: '{' } }, 0, undefined);
+ * applyToolCallFragment(slots, { index: 0, function: { arguments: '}' } }, 0, undefined);
+ * toolCallsSnapshot(slots); // [{ id: 'call_1', type: 'function', function: { name: 'f', arguments: '{}' } }]
+ * ```
+ */
+export function applyToolCallFragment(slots: ToolCallSlots, fragment: ChunkToolCall, choice: number, sink: EventSink | undefined): void {
+  const id = fragment.id;
+  const index = fragment.index;
+  const slot = slots.slotFor(typeof id === 'string' && id !== '' ? id : undefined, typeof index === 'number' ? index : undefined);
+  if (slot.id === '' && typeof id === 'string') slot.id = id;
+  const type = fragment.type;
+  if (slot.type === '' && typeof type === 'string') slot.type = type;
+  let delta = '';
+  const fn = fragment.function;
+  if (fn !== undefined && fn !== null) {
+    const name = fn.name;
+    if (slot.name === '' && typeof name === 'string') slot.name = name;
+    const args: unknown = fn.arguments;
+    if (typeof args === 'string') delta = args;
+    else if (args !== undefined && args !== null) delta = JSON.stringify(args);
+    if (delta !== '') slot.arguments += delta;
+  }
+  for (const key in fragment) {
+    if (key === 'index' || key === 'id' || key === 'type' || key === 'function') continue;
+    const value = fragment[key];
+    if (value !== undefined && value !== null) (slot.extras ??= {})[key] = value;
+  }
+  if (sink !== undefined) emitFragment(slot, delta, choice, sink);
+}
+
+function emitFragment(slot: ToolCallSlot, delta: string, choice: number, sink: EventSink): void {
+  if (delta !== '' && sink.partialArguments) (slot.json ??= createIncrementalJson()).feed(delta);
+  if (slot.started) {
+    if (delta !== '') emitArguments(slot, delta, choice, sink);
+    return;
+  }
+  if (slot.name === '') return; // arguments before the name: sent with the start
+  startCall(slot, choice, sink);
+}
+
+/** `tool_call.start`, then the arguments that arrived before it, as one delta. */
+function startCall(slot: ToolCallSlot, choice: number, sink: EventSink): void {
+  slot.started = true;
+  sink.emit({ type: 'tool_call.start', choice, snapshot: sink.snapshot, index: slot.index, id: slot.id === '' ? undefined : slot.id, name: slot.name });
+  if (slot.arguments !== '') emitArguments(slot, slot.arguments, choice, sink);
+}
+
+function emitArguments(slot: ToolCallSlot, delta: string, choice: number, sink: EventSink): void {
+  sink.emit({
+    type: 'tool_call.arguments.delta',
+    choice,
+    snapshot: sink.snapshot,
+    index: slot.index,
+    delta,
+    arguments: slot.arguments,
+    partial: slot.json === undefined ? undefined : slot.json.partial(),
+  });
+}
+
+/**
+ * Emits `tool_call.done` for every call of the choice not yet done (a start first for a call
+ * that never got a name), in index order.
+ */
+export function finishToolCalls(slots: ToolCallSlots, choice: number, sink: EventSink): void {
+  const list = slots.list;
+  for (let i = 0; i < list.length; i++) {
+    const slot = list[i]!;
+    if (slot.done) continue;
+    slot.done = true;
+    if (!slot.started) startCall(slot, choice, sink);
+    let parsed: unknown;
+    let error: ParseError | undefined;
+    if (slot.arguments === '') parsed = {};
+    else {
+      try {
+        parsed = JSON.parse(slot.arguments);
+      } catch (cause) {
+        const reason = cause instanceof Error ? cause.message : String(cause);
+        error = new ParseError(`choices[${choice}].tool_calls[${i}].function.arguments is not valid JSON (${reason})`, {
+          excerpt: excerptOf(slot.arguments, 200),
+          cause,
+        });
+      }
+    }
+    sink.emit({
+      type: 'tool_call.done',
+      choice,
+      snapshot: sink.snapshot,
+      index: slot.index,
+      id: slot.id === '' ? undefined : slot.id,
+      name: slot.name,
+      arguments: slot.arguments,
+      parsed,
+      ...(error ? { error } : {}),
+    });
+  }
+}
+
+/** The calls in the final shape: `{ id, type, function: { name, arguments } }`, sorted by index. */
+export function toolCallsSnapshot(slots: ToolCallSlots): ChatCompletionToolCall[] {
+  const list = slots.list;
+  const out: ChatCompletionToolCall[] = new Array(list.length);
+  for (let i = 0; i < list.length; i++) {
+    const slot = list[i]!;
+    const call: ChatCompletionToolCall = {
+      id: slot.id,
+      type: slot.type === '' ? 'function' : slot.type,
+      function: { name: slot.name, arguments: slot.arguments },
+    };
+    const extras = slot.extras;
+    if (extras !== undefined) for (const key in extras) call[key] = extras[key];
+    out[i] = call;
+  }
+  return out;
+}
+
+export { createToolCallSlots, type ToolCallSlots };

@@ -1,0 +1,155 @@
+/**
+ * Checks that a decoded payload is a chat-completions chunk before the assembler touches its
+ * state, so a bad chunk leaves the state as it was. Lenient where servers differ, strict only
+ * where a value cannot be read:
+ * - `choices` absent or `null` counts as `[]` (usage-only chunks of some servers);
+ * - a choice without `index` takes its position in `choices`;
+ * - `delta` absent or `null` counts as `{}` (Azure's content-filter chunks have none);
+ * - `null` anywhere means "not sent";
+ * - everything else of the wrong type (`choices: "x"`, `delta: 3`, `content: {}`) is a
+ *   ParseError naming the JSON path: `choices[0].delta must be an object, got a string`.
+ * Provider error payloads (`{"error": …}`, `{"object": "error", …}`) become a ProviderError.
+ */
+import { ParseError } from '../../errors.js';
+import { providerErrorFrom } from '../../transports/provider-error.js';
+import type { ChatCompletionChunk } from './types.js';
+
+export interface ChunkPosition {
+  line?: number;
+  event?: number;
+}
+
+/**
+ * Throws a ProviderError for an error payload, or a ParseError naming the first field that has
+ * a type no server could mean; otherwise the payload is a chunk.
+ *
+ * @example
+ * ```ts
+ * const payload: unknown = JSON.parse(message.data);
+ * assertChatCompletionChunk(payload, { event: message.number });
+ * payload.choices; // typed
+ * ```
+ */
+export function assertChatCompletionChunk(payload: unknown, position?: ChunkPosition): asserts payload is ChatCompletionChunk {
+  if (!isObject(payload)) fail('The chunk', { path: '', expected: 'a JSON object', value: payload }, position);
+  const p = payload as Record<string, unknown>;
+  if ((p.error !== undefined && p.error !== null) || p.object === 'error') {
+    const error = providerErrorFrom(payload, position);
+    if (error) throw error;
+  }
+  const choices = p.choices;
+  if (choices !== undefined && choices !== null) {
+    if (!Array.isArray(choices)) fail('choices', { path: '', expected: 'an array', value: choices }, position);
+    for (let i = 0; i < choices.length; i++) {
+      const problem = choiceProblem(choices[i]);
+      if (problem !== undefined) fail(`choices[${i}]`, problem, position);
+    }
+  }
+  if (notObject(p.usage)) fail('usage', { path: '', expected: 'an object', value: p.usage }, position);
+  if (notObject(p.x_groq)) fail('x_groq', { path: '', expected: 'an object', value: p.x_groq }, position);
+}
+
+/** What is wrong, relative to the object checked; built only when something is (hot path). */
+interface Problem {
+  path: string;
+  expected: string;
+  value: unknown;
+}
+
+function choiceProblem(choice: unknown): Problem | undefined {
+  if (!isObject(choice)) return { path: '', expected: 'an object', value: choice };
+  const c = choice as Record<string, unknown>;
+  const index = c.index;
+  if (index !== undefined && index !== null && !isIndex(index)) return { path: '.index', expected: INDEX, value: index };
+  if (notString(c.finish_reason)) return { path: '.finish_reason', expected: 'a string', value: c.finish_reason };
+  const logprobs = c.logprobs;
+  if (logprobs !== undefined && logprobs !== null) {
+    if (!isObject(logprobs)) return { path: '.logprobs', expected: 'an object', value: logprobs };
+    const l = logprobs as Record<string, unknown>;
+    const problem = tokenListProblem(l.content, '.logprobs.content') ?? tokenListProblem(l.refusal, '.logprobs.refusal');
+    if (problem !== undefined) return problem;
+  }
+  const delta = c.delta;
+  if (delta === undefined || delta === null) return undefined;
+  if (!isObject(delta)) return { path: '.delta', expected: 'an object', value: delta };
+  const d = delta as Record<string, unknown>;
+  if (notString(d.role)) return { path: '.delta.role', expected: 'a string', value: d.role };
+  if (notString(d.content)) return { path: '.delta.content', expected: 'a string', value: d.content };
+  if (notString(d.refusal)) return { path: '.delta.refusal', expected: 'a string', value: d.refusal };
+  const calls = d.tool_calls;
+  if (calls !== undefined && calls !== null) {
+    if (!Array.isArray(calls)) return { path: '.delta.tool_calls', expected: 'an array', value: calls };
+    for (let j = 0; j < calls.length; j++) {
+      const problem = toolCallProblem(calls[j]);
+      if (problem !== undefined) return { ...problem, path: `.delta.tool_calls[${j}]${problem.path}` };
+    }
+  }
+  const fn = d.function_call;
+  if (fn === undefined || fn === null) return undefined;
+  const problem = functionProblem(fn);
+  return problem && { ...problem, path: `.delta.function_call${problem.path}` };
+}
+
+function toolCallProblem(call: unknown): Problem | undefined {
+  if (!isObject(call)) return { path: '', expected: 'an object', value: call };
+  const t = call as Record<string, unknown>;
+  if (t.index !== undefined && t.index !== null && !isIndex(t.index)) return { path: '.index', expected: INDEX, value: t.index };
+  if (notString(t.id)) return { path: '.id', expected: 'a string', value: t.id };
+  if (notString(t.type)) return { path: '.type', expected: 'a string', value: t.type };
+  if (t.function === undefined || t.function === null) return undefined;
+  const problem = functionProblem(t.function);
+  return problem && { ...problem, path: `.function${problem.path}` };
+}
+
+/** `arguments` of another type than string is taken as its JSON text (see tool-calls.ts). */
+function functionProblem(fn: unknown): Problem | undefined {
+  if (!isObject(fn)) return { path: '', expected: 'an object', value: fn };
+  const name = (fn as Record<string, unknown>).name;
+  return notString(name) ? { path: '.name', expected: 'a string', value: name } : undefined;
+}
+
+function tokenListProblem(list: unknown, path: string): Problem | undefined {
+  if (list === undefined || list === null) return undefined;
+  if (!Array.isArray(list)) return { path, expected: 'an array', value: list };
+  for (let i = 0; i < list.length; i++) if (!isObject(list[i])) return { path: `${path}[${i}]`, expected: 'an object', value: list[i] };
+  return undefined;
+}
+
+const INDEX = 'a non-negative integer';
+
+function notString(value: unknown): boolean {
+  return value !== undefined && value !== null && typeof value !== 'string';
+}
+
+function notObject(value: unknown): boolean {
+  return value !== undefined && value !== null && !isObject(value);
+}
+
+function isObject(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isIndex(value: unknown): boolean {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0;
+}
+
+function fail(at: string, problem: Problem, position: ChunkPosition | undefined): never {
+  throw new ParseError(`${at}${problem.path} must be ${problem.expected}, got ${describe(problem.value)}`, position ? { ...position } : {});
+}
+
+/** `null`, `an array`, `a string ("x")`, `a number (3)`… for error messages. */
+export function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  switch (typeof value) {
+    case 'string':
+      return `a string (${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)})`;
+    case 'number':
+    case 'boolean':
+      return `a ${typeof value} (${String(value)})`;
+    case 'object':
+      return 'an object';
+    default:
+      return typeof value;
+  }
+}

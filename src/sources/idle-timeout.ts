@@ -1,0 +1,17 @@
+import { asyncScheduler, throwError, timeout, type MonoTypeOperatorFunction, type SchedulerLike } from 'rxjs';
+import { IdleTimeoutError } from '../errors.js';
+
+/**
+ * Fails with an IdleTimeoutError when no value arrives for `ms` milliseconds, counting from
+ * the subscription (so a server that never sends a first byte is caught too) and then from
+ * each value. The failure unsubscribes from the source, which cancels the request.
+ *
+ * @example
+ * ```ts
+ * fromSource(fetch(url, init)).pipe(idleTimeout(30_000), decodeSse()).subscribe(console.log);
+ * ```
+ */
+export function idleTimeout<T>(ms: number, scheduler: SchedulerLike = asyncScheduler): MonoTypeOperatorFunction<T> {
+  // Without `first`, `each` also bounds the wait for the first value.
+  return timeout({ each: ms, with: () => throwError(() => new IdleTimeoutError(ms)), scheduler });
+}

@@ -1,0 +1,118 @@
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createReplayServer, type ReplayServer } from '../../src/node.js';
+import { RECORDINGS, finalText, recordingCases, runCli } from './run-cli.js';
+
+const KEY = 'sk-test-0123456789abcdefghijklmnop';
+const cases = recordingCases();
+const openaiText = cases.find((c) => c.name === 'openai-text')!;
+const ollamaChat = cases.find((c) => c.name === 'ollama-chat-text')!;
+
+let dir: string;
+let replayServer: ReplayServer;
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'chunkwise-record-'));
+  replayServer = await createReplayServer({ dir: RECORDINGS, tokensPerSecond: 2000 });
+});
+afterAll(async () => {
+  await replayServer?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const requestFile = (name: string, body: unknown) => {
+  const path = join(dir, name);
+  writeFileSync(path, JSON.stringify(body));
+  return path;
+};
+
+describe('chunkwise record', () => {
+  it('records an OpenAI-compatible stream: shows it live, saves the body and a sidecar with timing', async () => {
+    const body = requestFile('openai-request.json', { model: openaiText.expected.model, messages: [{ role: 'user', content: 'Hi' }] });
+    const out = join(dir, 'saved', 'openai-live');
+    const result = await runCli(['record', '--url', `${replayServer.url}/v1/chat/completions`, '--body', body, '--out', out, '--header', 'X-Chunkwise-Recording: openai-text']);
+    expect(result.stderr).toMatch(/^saved .*openai-live\.sse \(\d+ bytes, \d+ pieces\)$/m);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(finalText(openaiText.expected));
+    expect(result.stdout).toContain('── summary ──');
+
+    // The saved body is byte for byte the recording the server played.
+    expect(readFileSync(`${out}.sse`)).toEqual(readFileSync(openaiText.body));
+    const sidecar = JSON.parse(readFileSync(`${out}.sse.json`, 'utf8'));
+    expect(sidecar).toMatchObject({ format: 'chunkwise-recording', version: 1, end: { outcome: 'complete' } });
+    expect(sidecar.meta).toMatchObject({ status: 200, model: openaiText.expected.model, provider: 'openai', method: 'POST', contentType: 'text/event-stream' });
+    expect(sidecar.meta.requestBody.stream).toBe(true);
+    expect(sidecar.pieces.length).toBeGreaterThan(0);
+
+    // And it assembles to the same final object.
+    const assembled = await runCli(['assemble', `${out}.sse`]);
+    expect(JSON.parse(assembled.stdout)).toEqual(openaiText.expected);
+  });
+
+  it('records an Ollama /api/chat stream as NDJSON', async () => {
+    const body = requestFile('ollama-request.json', { model: ollamaChat.expected.model, messages: [{ role: 'user', content: 'Hi' }] });
+    const out = join(dir, 'ollama-live');
+    const result = await runCli(['record', '--url', `${replayServer.url}/api/chat`, '--body', body, '--out', out]);
+    expect(result.code).toBe(0);
+    expect(readdirSync(dir)).toEqual(expect.arrayContaining(['ollama-live.ndjson', 'ollama-live.ndjson.json']));
+    const assembled = await runCli(['assemble', `${out}.ndjson`]);
+    expect(JSON.parse(assembled.stdout)).toEqual(ollamaChat.expected);
+  });
+
+  it('refuses a request body that asks for stream: false', async () => {
+    const body = requestFile('no-stream.json', { model: 'm', stream: false });
+    const result = await runCli(['record', '--url', `${replayServer.url}/v1/chat/completions`, '--body', body, '--out', join(dir, 'x')]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/asks for "stream": false/);
+  });
+
+  it('saves nothing and exits 1 on an HTTP error', async () => {
+    const body = requestFile('bad.json', { model: 'm' });
+    const result = await runCli(['record', '--url', `${replayServer.url}/v1/embeddings`, '--body', body, '--out', join(dir, 'never')]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/HTTP 404/);
+    expect(readdirSync(dir).some((f) => f.startsWith('never'))).toBe(false);
+  });
+});
+
+describe('the API key', () => {
+  let capture: Server;
+  let url: string;
+  const seen: Array<string | undefined> = [];
+  beforeAll(async () => {
+    const sse = readFileSync(openaiText.body);
+    capture = createServer((req, res) => {
+      seen.push(req.headers.authorization);
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(200, { 'content-type': 'text/event-stream', 'x-echo-auth': req.headers.authorization ?? '' });
+        res.end(sse);
+      });
+    });
+    await new Promise<void>((resolve) => capture.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(capture.address() as AddressInfo).port}/v1/chat/completions`;
+  });
+  afterAll(() => new Promise<void>((resolve) => capture.close(() => resolve())));
+
+  it('is sent as a bearer token from --key-env and never written to disk', async () => {
+    const body = requestFile('key-request.json', { model: 'gpt-4o-mini', api_key: KEY, messages: [] });
+    const out = join(dir, 'keyed');
+    const result = await runCli(['record', '--url', url, '--body', body, '--out', out, '--key-env', 'MY_TEST_KEY'], { env: { MY_TEST_KEY: KEY } });
+    expect(result.code).toBe(0);
+    expect(seen.at(-1)).toBe(`Bearer ${KEY}`);
+    const saved = readFileSync(`${out}.sse.json`, 'utf8') + readFileSync(`${out}.sse`, 'utf8');
+    expect(saved).not.toContain(KEY);
+    expect(saved).toContain('[redacted]');
+    expect(result.stdout + result.stderr).not.toContain(KEY);
+  });
+
+  it('is not sent to a host that is neither OpenAI nor Groq unless asked', async () => {
+    const body = requestFile('plain-request.json', { model: 'gpt-4o-mini', messages: [] });
+    const result = await runCli(['record', '--url', url, '--body', body, '--out', join(dir, 'plain')], { env: { OPENAI_API_KEY: KEY, GROQ_API_KEY: KEY } });
+    expect(result.code).toBe(0);
+    expect(seen.at(-1)).toBeUndefined();
+  });
+});
