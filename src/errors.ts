@@ -4,7 +4,7 @@
  * in when a stream fails, so nothing that already arrived is lost.
  */
 
-export type ChunkwiseErrorCode = 'http' | 'provider' | 'parse' | 'truncated' | 'aborted' | 'limit' | 'timeout' | 'usage';
+export type ChunkwiseErrorCode = 'http' | 'network' | 'provider' | 'parse' | 'truncated' | 'aborted' | 'limit' | 'timeout' | 'usage';
 
 /** Where in the stream a problem was found. All fields are 1-based lines and 0-based byte offsets. */
 export interface StreamPosition {
@@ -117,6 +117,13 @@ export class ParseError extends ChunkwiseError {
   }
 }
 
+/** The connection failed (reset, DNS, TLS, a reader that threw): anything below the HTTP layer. */
+export class NetworkError extends ChunkwiseError {
+  constructor(message: string, options: ChunkwiseErrorOptions = {}) {
+    super('network', message, options);
+  }
+}
+
 /** The stream ended before the provider said it was done. */
 export class TruncatedStreamError extends ChunkwiseError {
   constructor(message: string, options: ChunkwiseErrorOptions = {}) {
@@ -167,7 +174,7 @@ export function toChunkwiseError(value: unknown): ChunkwiseError {
   if (value instanceof ChunkwiseError) return value;
   if (isAbortLike(value)) return new AbortError(undefined, { cause: value });
   const message = value instanceof Error ? value.message : String(value);
-  return new ParseError(`Unexpected failure while reading the stream: ${message}`, { cause: value });
+  return new NetworkError(`The connection failed while reading the stream: ${message}`, { cause: value });
 }
 
 /** Attaches the partial response to an error, unless a deeper layer already did. */
@@ -198,6 +205,6 @@ function withPosition(message: string, p: StreamPosition): string {
 }
 
 function summarizeBody(body: string): string {
-  const text = body.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+  const text = body.replace(/<[^<>]*>/g, ' ').replace(/\s+/g, ' ').trim();
   return excerptOf(text, 200);
 }

@@ -14,8 +14,9 @@ export function providerErrorFrom(payload: unknown, position: ChunkwiseErrorOpti
   // vLLM and some proxies: {"object": "error", "message": …, "type": …, "code": …}
   if (root.object === 'error' && typeof root.message === 'string') return fromObject(root, root, payload, position);
   if (!('error' in root) || root.error === null || root.error === undefined) return undefined;
-  // A chunk that carries choices and an unrelated `error` field is still a chunk.
-  if (Array.isArray(root.choices) && root.choices.length > 0) return undefined;
+  // A chunk that carries choices and an unrelated `error` field is still a chunk, unless a
+  // choice finished with `finish_reason: "error"` (OpenRouter's mid-stream errors).
+  if (Array.isArray(root.choices) && root.choices.length > 0 && !root.choices.some(finishedWithError)) return undefined;
   const err = root.error;
   if (typeof err === 'string') {
     return new ProviderError({ message: err, payload, ...statusOf(root), ...position });
@@ -44,3 +45,7 @@ function statusOf(o: Record<string, unknown>): { status?: number } {
 
 /** Cheap test used on raw SSE data before paying for a second JSON.parse. */
 export const ERROR_PAYLOAD_PREFIX = /^\s*\{\s*"error"\s*:/;
+
+function finishedWithError(choice: unknown): boolean {
+  return typeof choice === 'object' && choice !== null && (choice as { finish_reason?: unknown }).finish_reason === 'error';
+}

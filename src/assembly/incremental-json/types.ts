@@ -35,6 +35,9 @@ export interface IncrementalJsonOptions {
  * need a new identity for every changed container (React state), call
  * {@link IncrementalJson.snapshot}, which pays a copy of the open containers.
  *
+ * Treat partial values as read-only: the parser keeps writing into the open containers. `end()`
+ * returns the same objects, complete; from then on they are yours.
+ *
  * @example
  * ```ts
  * const json = createIncrementalJson();
@@ -79,7 +82,11 @@ export interface IncrementalJson {
    * Idempotent: later calls return the same value or throw the same error.
    */
   end(): unknown;
-  /** The first error found, if any: a `ParseError` naming the offset and the offending character. */
+  /**
+   * The first error found, if any: a `ParseError` whose message names the character (UTF-16)
+   * offset and the offending character, with `offset` = the UTF-8 byte offset and `excerpt` = the
+   * text around it; or a `LimitError` for `maxDepth`.
+   */
   readonly error: ParseError | LimitError | undefined;
   /** All the text fed so far (kept even after an error). */
   readonly text: string;
