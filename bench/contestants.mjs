@@ -3,11 +3,11 @@
 // `load()` imports and sets up once per process (outside the clock); `run(stream, body)`
 // is what gets timed and returns { content, toolArgs, logprobTokens } (or { events } for the
 // floor, which assembles nothing) for verification.
-import { pathToFileURL } from 'node:url';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { chunkwiseDist } from './lib/dist-snapshot.mjs';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const CHUNKWISE = pathToFileURL(join(chunkwiseDist(join(dirname(fileURLToPath(import.meta.url)), '..')), 'index.js')).href;
 const SSE_HEADERS = { 'content-type': 'text/event-stream' };
 const NDJSON_HEADERS = { 'content-type': 'application/x-ndjson' };
 
@@ -114,7 +114,7 @@ const chunkwiseEvents = {
   label: 'chunkwise streamEvents() (events subscribed)',
   applies: () => true,
   async load() {
-    const { streamEvents } = await import(pathToFileURL(join(ROOT, 'dist/index.js')).href);
+    const { streamEvents } = await import(CHUNKWISE);
     return (stream, body) =>
       new Promise((resolve, reject) => {
         let response;
@@ -134,7 +134,7 @@ const chunkwiseAssemble = {
   label: 'chunkwise assemble() (no events)',
   applies: () => true,
   async load() {
-    const { assemble } = await import(pathToFileURL(join(ROOT, 'dist/index.js')).href);
+    const { assemble } = await import(CHUNKWISE);
     return async (stream, body) => fromFinal(body, await assemble(stream, { provider: body.provider }));
   },
 };

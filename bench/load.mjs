@@ -13,6 +13,7 @@ import { dirname, join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { runChild } from './lib/fork.mjs';
+import { chunkwiseDist } from './lib/dist-snapshot.mjs';
 import { createRandom } from './lib/prng.mjs';
 import { mismatch } from './lib/reference.mjs';
 import { recordingBodies } from './lib/recordings.mjs';
@@ -59,7 +60,7 @@ const liveMemory = () => {
 
 async function client(kind, url, streams, truthFile) {
   const truth = JSON.parse(readFileSync(truthFile, 'utf8'));
-  const { streamEvents } = await import(pathToFileURL(join(ROOT, 'dist/index.js')).href);
+  const { streamEvents } = await import(pathToFileURL(join(chunkwiseDist(ROOT), 'index.js')).href);
   // Warm the code paths and the HTTP client with one stream, so the baseline includes them.
   await (kind === 'raw' ? rawStream(url, {}) : chunkwiseStream(streamEvents, url, {}));
   await new Promise((r) => setTimeout(r, 100));

@@ -8,12 +8,13 @@
 //   flags: --no-recordings --no-load --no-incremental --no-profile --profile (always profile)
 //          --readme (also write README-bench-section.md from this run)
 //          --clock=cpu (time process CPU instead of wall clock: for a busy shared machine)
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { contestantsFor } from './contestants.mjs';
 import { DATA_DIR, FAMILIES, SIZES, ensureBody } from './generate.mjs';
 import { buildBenchTs } from './lib/build-ts.mjs';
+import { snapshotDist } from './lib/dist-snapshot.mjs';
 import { runChild } from './lib/fork.mjs';
 import { machine } from './lib/machine.mjs';
 import { recordingBodies } from './lib/recordings.mjs';
@@ -33,7 +34,7 @@ const clock = args.get('clock') === 'cpu' ? 'cpu' : 'wall';
 
 /** Runs per body size; a contestant whose first run takes longer than slowMs does 3 runs, no warm-up. */
 const PLANS = {
-  recording: { warmup: 20, minRuns: 20, maxRuns: 300, budgetMs: quick ? 150 : 300 },
+  recording: { warmup: 10, minRuns: 10, maxRuns: 200, budgetMs: quick ? 100 : 150 },
   '2k': { warmup: 5, minRuns: 10, maxRuns: 40, budgetMs: quick ? 600 : 1500, slowMs: 1500 },
   '20k': { warmup: 1, minRuns: 5, maxRuns: 11, budgetMs: quick ? 1200 : 2500, slowMs: 1500 },
   '200k': { warmup: 0, minRuns: 3, maxRuns: 5, budgetMs: 4000, slowMs: 1500 },
@@ -58,8 +59,9 @@ async function runBody(body, earlier) {
       log(`  ${body.name} ${contestant.name}: skipped, ≈${(row.medianMs / 1000).toFixed(0)} s estimated`);
       continue;
     }
-    // Several seconds a run: one cold run is the measurement (it also gives the memory).
-    const plan = t20 && t20 * growth > SINGLE_RUN_ABOVE_MS ? { ...PLANS[body.size], memoryOnly: true } : PLANS[body.size];
+    // A peer at several seconds a run: one cold run is the measurement (it also gives the memory).
+    const peer = !['floor', 'chunkwise', 'chunkwise-assemble'].includes(contestant.name);
+    const plan = peer && t20 && t20 * growth > SINGLE_RUN_ABOVE_MS ? { ...PLANS[body.size], memoryOnly: true } : PLANS[body.size];
     const task = { contestant: contestant.name, body, plan: { ...plan, clock } };
     const started = Date.now();
     const message = await runChild(join(BENCH, 'worker.mjs'), [JSON.stringify(task)]);
@@ -110,7 +112,7 @@ async function incrementalJson() {
 }
 
 async function main() {
-  if (!existsSync(join(ROOT, 'dist/index.js'))) throw new Error('dist/index.js is missing: run `npm run build` first (npm run bench does).');
+  snapshotDist(ROOT, BENCH);
   const began = Date.now();
   const info = machine();
   log(`chunkwise bench on ${info.cpu}, ${info.nproc} cores, Node ${info.node}, load average ${info.loadAverage.join(' ')}`);

@@ -200,7 +200,7 @@ function withPosition(message: string, p: StreamPosition): string {
   if (p.event !== undefined) where.push(`event ${p.event}`);
   if (p.offset !== undefined) where.push(`byte ${p.offset}`);
   let out = where.length ? `${message} (at ${where.join(', ')})` : message;
-  if (p.excerpt !== undefined) out += `: ${JSON.stringify(p.excerpt)}`;
+  if (p.excerpt !== undefined) out += `, near: ${p.excerpt}`;
   return out;
 }
 

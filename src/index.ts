@@ -37,3 +37,6 @@ export { describeResponse, type RequestDescription } from './replay/response-met
 export { recordingToSidecar, recordingFromSidecar } from './replay/sidecar.js';
 export { redactSecrets, redactHeaders, REDACTED } from './replay/redact.js';
 export { bodyFormat, messageEnds, type BodyFormat } from './replay/message-boundaries.js';
+
+// Providers: OpenAI / Groq / OpenAI-compatible (SSE) and Ollama (NDJSON).
+export * from './providers/openai/index.js';

@@ -83,24 +83,24 @@ describe('chunkwise assemble', () => {
     expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
   });
 
-  it('rejects an unknown provider as a usage error (exit 2)', async () => {
+  it('rejects an unknown provider with exit 1, as the assemble contract says for any error', async () => {
     const result = await runCli(['assemble', '--provider', 'anthropic', `${RECORDINGS}/openai-text.sse`]);
-    expect(result.code).toBe(2);
+    expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
     expect(result.stderr).toMatch(/^chunkwise assemble: --provider must be one of openai, groq, ollama/);
     expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
   });
 
-  it('reports a missing file as a usage error (exit 2) on one line', async () => {
+  it('reports a missing file on one line with exit 1', async () => {
     const result = await runCli(['assemble', 'no/such/file.sse']);
-    expect(result.code).toBe(2);
+    expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
     expect(result.stderr).toBe('chunkwise assemble: no such file: no/such/file.sse (see chunkwise assemble --help)\n');
   });
 
   it('asks for the file when none is given', async () => {
     const result = await runCli(['assemble']);
-    expect(result.code).toBe(2);
+    expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/missing <file \| ->/);
   });
 });

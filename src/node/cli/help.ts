@@ -22,4 +22,4 @@ export function helpText(spec: CommandSpec): string {
 }
 
 /** Exit codes, listed in every help text. */
-export const EXIT_CODES_NOTE = 'Exit codes: 0 success, 1 the stream failed (HTTP, provider, parse or truncation error), 2 usage error (bad argument, missing file).';
+export const EXIT_CODES_NOTE = 'Exit codes: 0 success, 1 the stream failed (HTTP, provider, parse or truncation error), 2 usage error (bad argument, missing file); `assemble` exits 1 on every error.';

@@ -39,7 +39,8 @@ const topSpec: CommandSpec = {
 
 /**
  * The `chunkwise` command line. Returns the exit code: 0 success, 1 the stream failed,
- * 2 usage error. Errors are reported as one line on stderr.
+ * 2 usage error (but `assemble` exits 1 on every error, as its contract says). Errors are
+ * reported as one line on stderr.
  */
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
   const [first, ...rest] = argv;
@@ -80,8 +81,11 @@ function showHelp(name: string | undefined, io: CliIo): number {
   return 0;
 }
 
+/** `assemble` is a contract other tools call: any error, usage errors included, exits 1. */
+const EXIT_ONE_ON_ANY_ERROR = new Set(['assemble']);
+
 function usageError(io: CliIo, spec: CommandSpec, message: string): number {
   const where = spec.name ? `chunkwise ${spec.name}` : 'chunkwise';
   io.stderr.write(`${where}: ${oneLine(message)} (see ${where} --help)\n`);
-  return 2;
+  return EXIT_ONE_ON_ANY_ERROR.has(spec.name) ? 1 : 2;
 }

@@ -46,10 +46,14 @@ export function createOllamaAssembler(options: AssemblerOptions<OllamaSnapshot, 
 
   return {
     push(payload, position) {
+      try {
         if (state.done) throw new ParseError('An Ollama line came after the final `done: true` line', position ? { ...position } : {});
         readLine(payload, line, position);
         if (line.error) throw providerErrorFrom(payload, { ...position }) ?? new ParseError('An Ollama line has an `error` field', { ...position });
         checkEndpoint(state, line, position);
+      } catch (error) {
+        throw withPartial(error, partial());
+      }
       const toolCallsBefore = state.toolCalls.length;
       const logprobsBefore = state.logprobs.length;
       applyLine(state, line, payload as Record<string, unknown>);
