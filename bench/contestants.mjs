@@ -2,7 +2,8 @@
 // end (final text, tool-call arguments, logprobs), the way that library is meant to be used.
 // `load()` imports and sets up once per process (outside the clock); `run(stream, body)`
 // is what gets timed and returns { content, toolArgs, logprobTokens } (or { events } for the
-// floor, which assembles nothing) for verification.
+// floor, which assembles nothing) for verification, and `final`: what the user is left
+// holding (the final object; the AI SDK's result; ollama-js's accumulated text).
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chunkwiseDist } from './lib/dist-snapshot.mjs';
@@ -123,7 +124,7 @@ const chunkwiseEvents = {
             if (event.type === 'done') response = event.response;
           },
           error: reject,
-          complete: () => resolve(fromFinal(body, response)),
+          complete: () => resolve({ ...fromFinal(body, response), final: response }),
         });
       });
   },
@@ -135,7 +136,10 @@ const chunkwiseAssemble = {
   applies: () => true,
   async load() {
     const { assemble } = await import(CHUNKWISE);
-    return async (stream, body) => fromFinal(body, await assemble(stream, { provider: body.provider }));
+    return async (stream, body) => {
+      const response = await assemble(stream, { provider: body.provider });
+      return { ...fromFinal(body, response), final: response };
+    };
   },
 };
 
@@ -160,7 +164,8 @@ const openaiNode = {
         ...(tools.length ? { tools } : {}),
         ...(body.logprobTokens ? { logprobs: true, top_logprobs: 5 } : {}),
       });
-      return fromCompletion(await runner.finalChatCompletion());
+      const completion = await runner.finalChatCompletion();
+      return { ...fromCompletion(completion), final: completion };
     };
   },
 };
@@ -197,7 +202,7 @@ const aiSdk = {
         else if (part.type === 'error') failure = part.error;
       }
       if (failure) throw failure;
-      return { content, toolArgs: [...args.values()], logprobTokens };
+      return { content, toolArgs: [...args.values()], logprobTokens, final: result };
     };
   },
 };
@@ -222,7 +227,7 @@ const ollamaJs = {
           for (const call of part.message.tool_calls ?? []) toolArgs.push(JSON.stringify(call.function.arguments));
         }
       }
-      return { content: content === '' ? null : content, toolArgs };
+      return { content: content === '' ? null : content, toolArgs, final: content };
     };
   },
 };

@@ -5,7 +5,8 @@
 //   node bench/run.mjs                  # everything (~10 minutes on 2 cores)
 //   node bench/run.mjs --quick          # 2k and 20k bodies, fewer runs, no load/incremental
 //   node bench/run.mjs --only=openai-text,ollama-chat --sizes=20k
-//   flags: --no-recordings --no-load --no-incremental --no-profile --profile (always profile)
+//   flags: --rounds=N (default 2: each contestant is forked N times per body, runs pooled)
+//          --no-recordings --no-load --no-incremental --no-profile --profile (always profile)
 //          --readme (also write README-bench-section.md from this run)
 //          --clock=cpu (time process CPU instead of wall clock: for a busy shared machine)
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -32,46 +33,64 @@ const log = (line) => process.stderr.write(`${line}\n`);
 /** `--clock=cpu` times process CPU instead of wall time (steadier on a shared, busy machine). */
 const clock = args.get('clock') === 'cpu' ? 'cpu' : 'wall';
 
-/** Runs per body size; a contestant whose first run takes longer than slowMs does 3 runs, no warm-up. */
+/**
+ * Runs per body size, in all (split over the rounds); a contestant whose first run takes longer
+ * than slowMs does at most 3 runs a round, no warm-up (its first, untimed run warmed it up).
+ */
 const PLANS = {
   recording: { warmup: 10, minRuns: 10, maxRuns: 200, budgetMs: quick ? 100 : 150 },
   '2k': { warmup: 5, minRuns: 10, maxRuns: 40, budgetMs: quick ? 600 : 1500, slowMs: 1500 },
-  '20k': { warmup: 1, minRuns: 5, maxRuns: 11, budgetMs: quick ? 1200 : 2500, slowMs: 1500 },
-  '200k': { warmup: 0, minRuns: 3, maxRuns: 5, budgetMs: 4000, slowMs: 1500 },
+  '20k': { warmup: 1, minRuns: 6, maxRuns: 12, budgetMs: quick ? 1200 : 2500, slowMs: 1500 },
+  '200k': { warmup: 0, minRuns: 4, maxRuns: 6, budgetMs: 4000, slowMs: 1500 },
 };
 /** Above this estimated time for one run, a contestant is not run but extrapolated. */
 const SKIP_ABOVE_MS = 45_000;
 const SINGLE_RUN_ABOVE_MS = 8_000;
 
+/** Each round forks every contestant once: a load spike on a shared machine then hits them all. */
+const ROUNDS = Number(args.get('rounds') ?? (quick ? 1 : 2));
+const perRound = (plan) => ({ ...plan, minRuns: Math.ceil(plan.minRuns / ROUNDS), maxRuns: Math.ceil(plan.maxRuns / ROUNDS), budgetMs: plan.budgetMs / ROUNDS });
+const CORE = new Set(['floor', 'chunkwise', 'chunkwise-assemble']);
+
 async function runBody(body, earlier) {
-  const rows = [];
-  for (const contestant of contestantsFor(body)) {
-    const row = { contestant: contestant.name, label: contestant.label };
-    rows.push(row);
-    // Estimate from the 10× smaller body: never better than linear.
-    const smaller = body.size === '200k' ? earlier.get(`${body.family}-20k`) : undefined;
-    const smallest = body.size === '200k' ? earlier.get(`${body.family}-2k`) : undefined;
-    const t20 = smaller?.rows.find((r) => r.contestant === contestant.name)?.medianMs;
-    const t2 = smallest?.rows.find((r) => r.contestant === contestant.name)?.medianMs;
-    const growth = t20 && t2 ? Math.max(10, t20 / t2) : 10;
-    if (t20 && t20 * growth > SKIP_ABOVE_MS) {
-      Object.assign(row, { status: 'extrapolated', medianMs: t20 * growth, runs: 0, note: `extrapolated: ${t20.toFixed(0)} ms at 20k × ${growth.toFixed(1)} (growth 2k→20k)` });
-      log(`  ${body.name} ${contestant.name}: skipped, ≈${(row.medianMs / 1000).toFixed(0)} s estimated`);
-      continue;
+  const rows = contestantsFor(body).map((c) => ({ contestant: c.name, label: c.label, status: 'pending', times: [] }));
+  for (const row of rows) {
+    // Estimate a 200k run from the 10× smaller body: never better than linear.
+    if (body.size !== '200k') continue;
+    const t20 = earlier.get(`${body.family}-20k`)?.rows.find((r) => r.contestant === row.contestant)?.medianMs;
+    const t2 = earlier.get(`${body.family}-2k`)?.rows.find((r) => r.contestant === row.contestant)?.medianMs;
+    if (!t20) continue;
+    const growth = t2 ? Math.max(10, t20 / t2) : 10;
+    const estimate = t20 * growth;
+    if (estimate > SKIP_ABOVE_MS) {
+      Object.assign(row, { status: 'extrapolated', medianMs: estimate, runs: 0, note: `not run; one run estimated at ≈${(estimate / 1000).toFixed(0)} s = ${t20.toFixed(0)} ms at 20k × ${growth.toFixed(1)} (its 2k→20k growth, at least linear)` });
+      log(`  ${body.name} ${row.contestant}: skipped, ≈${(estimate / 1000).toFixed(0)} s estimated`);
+    } else if (!CORE.has(row.contestant) && estimate > SINGLE_RUN_ABOVE_MS) {
+      // A peer at several seconds a run: one cold run is the measurement (it also gives the memory).
+      row.single = true;
     }
-    // A peer at several seconds a run: one cold run is the measurement (it also gives the memory).
-    const peer = !['floor', 'chunkwise', 'chunkwise-assemble'].includes(contestant.name);
-    const plan = peer && t20 && t20 * growth > SINGLE_RUN_ABOVE_MS ? { ...PLANS[body.size], memoryOnly: true } : PLANS[body.size];
-    const task = { contestant: contestant.name, body, plan: { ...plan, clock } };
-    const started = Date.now();
-    const message = await runChild(join(BENCH, 'worker.mjs'), [JSON.stringify(task)]);
-    if (!message.ok) {
-      Object.assign(row, { status: 'failed', error: message.error });
-      log(`  ${body.name} ${contestant.name}: FAILED ${message.error}`);
-      continue;
+  }
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const row of rows) {
+      if (row.status === 'extrapolated' || row.status === 'failed' || (row.single && round > 0)) continue;
+      const plan = row.single ? { ...PLANS[body.size], memoryOnly: true } : perRound(PLANS[body.size]);
+      const started = Date.now();
+      const message = await runChild(join(BENCH, 'worker.mjs'), [JSON.stringify({ contestant: row.contestant, body, plan: { ...plan, clock } })]);
+      if (!message.ok) {
+        Object.assign(row, { status: 'failed', error: message.error });
+        log(`  ${body.name} ${row.contestant}: FAILED ${message.error}`);
+        continue;
+      }
+      row.status = 'ok';
+      row.times.push(...message.times);
+      if (round === 0) Object.assign(row, { coldMs: message.coldMs, memory: message.memory });
+      log(`  ${body.name.padEnd(22)} ${row.contestant.padEnd(19)} round ${round + 1}: median ${median(message.times).toFixed(2).padStart(9)} ms of ${message.times.length} (${((Date.now() - started) / 1000).toFixed(1)} s, load ${machine().loadAverage[0]})`);
     }
-    Object.assign(row, { status: 'ok', medianMs: median(message.times), minMs: Math.min(...message.times), runs: message.times.length, coldMs: message.coldMs, memory: message.memory });
-    log(`  ${body.name.padEnd(24)} ${contestant.name.padEnd(19)} ${row.medianMs.toFixed(2).padStart(10)} ms  (${row.runs} runs, ${((Date.now() - started) / 1000).toFixed(1)} s, load ${machine().loadAverage[0]})`);
+  }
+  for (const row of rows) {
+    delete row.single;
+    if (row.status !== 'ok') continue;
+    Object.assign(row, { medianMs: median(row.times), minMs: Math.min(...row.times), runs: row.times.length, times: row.times.map((t) => Number(t.toFixed(3))) });
   }
   return { body, rows: deriveRows(body, rows) };
 }
@@ -153,7 +172,19 @@ async function main() {
     }
   }
 
-  const out = { date: new Date().toISOString(), machine: { ...info, loadAverageAtEnd: machine().loadAverage }, command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`, clock, durationS: Math.round((Date.now() - began) / 1000), bodies: [...results.values()], recordings: recordingResults, recordingsSkipped: recordings.skipped, targets, incrementalJson: incremental, load, profiles };
+  // Where chunkwise's time goes, layer by layer, on the 20k bodies where it misses the floor target.
+  const breakdowns = [];
+  if (!args.has('no-profile')) {
+    const missed = new Set(targets.filter((t) => !t.pass && /floor/.test(t.target)).map((t) => t.body.replace(/-(2k|20k|200k)$/, '')));
+    for (const family of args.has('profile') ? families : missed) {
+      const body = results.get(`${family}-20k`)?.body;
+      if (!body) continue;
+      log(`breakdown of chunkwise on ${body.name}…`);
+      breakdowns.push(await runChild(join(BENCH, 'breakdown.mjs'), [body.name, '10']));
+    }
+  }
+
+  const out = { date: new Date().toISOString(), machine: { ...info, loadAverageAtEnd: machine().loadAverage }, command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`, clock, durationS: Math.round((Date.now() - began) / 1000), bodies: [...results.values()], recordings: recordingResults, recordingsSkipped: recordings.skipped, targets, incrementalJson: incremental, load, breakdowns, profiles };
   const md = render(out);
   mkdirSync(join(BENCH, 'results'), { recursive: true });
   writeFileSync(join(BENCH, 'results/latest.json'), `${JSON.stringify(out, null, 1)}\n`);
@@ -187,6 +218,9 @@ function render(out) {
     parts.push('#### Incremental JSON (bench/incremental-json.ts)', '', out.incrementalJson.ok ? out.incrementalJson.table : `failed: ${out.incrementalJson.error}`, '');
   }
   if (out.load) parts.push('#### 1,000 concurrent streams (bench/load.mjs)', '', out.load.ok ? out.load.table : `failed: ${out.load.error}`, '');
+  if (out.breakdowns.length) parts.push('#### Where chunkwise\'s time goes (bench/breakdown.mjs)', '');
+  for (const b of out.breakdowns) parts.push(b.ok ? b.table : `Breakdown failed: ${b.error}`, '');
+  if (out.profiles.length) parts.push('#### CPU profiles of chunkwise (bench/profile.mjs)', '');
   for (const p of out.profiles) parts.push(p.ok ? profileTable(p) : `Profile failed: ${p.error}`, '');
   return parts.join('\n');
 }

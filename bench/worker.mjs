@@ -62,18 +62,30 @@ async function timeBody(body, plan, measureMemory) {
   const restingRss = process.memoryUsage().rss;
   const peakBefore = process.resourceUsage().maxRSS * 1024;
   const start = now();
-  const result = await run(input, body);
+  let result = await run(input, body);
   const coldMs = now() - start;
   const peakAfter = process.resourceUsage().maxRSS * 1024;
   verify(result);
-  const memory = measureMemory
-    ? {
-        peakRssMB: peakAfter / 1e6,
-        requestMB: (peakAfter - restingRss) / 1e6,
-        // When the request never rose above an earlier peak, requestMB is an upper bound.
-        bounded: peakAfter === peakBefore && peakBefore > restingRss,
-      }
-    : undefined;
+  let memory;
+  if (measureMemory) {
+    // What the request leaves behind: live heap with the result held, minus without it.
+    const live = () => {
+      gc();
+      gc();
+      const m = process.memoryUsage();
+      return m.heapUsed + m.external;
+    };
+    const holding = live();
+    result = undefined;
+    const retainedMB = Math.max(0, (holding - live()) / 1e6); // below 0 is GC noise
+    memory = {
+      peakRssMB: peakAfter / 1e6,
+      requestMB: (peakAfter - restingRss) / 1e6,
+      retainedMB,
+      // When the request never rose above an earlier peak, requestMB is an upper bound.
+      bounded: peakAfter === peakBefore && peakBefore > restingRss,
+    };
+  }
   if (plan.memoryOnly) return { ok: true, times: [coldMs], coldMs, memory };
 
   // 2. Warm-up, then timed runs until the budget is spent (at least minRuns, at most maxRuns).

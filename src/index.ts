@@ -12,7 +12,7 @@ export { providerErrorFrom } from './transports/provider-error.js';
 
 export { providerSpec, PROVIDER_NAMES } from './providers/registry.js';
 
-export { assemble } from './operators/assemble.js';
+export { assemble, isChatCompletion, isOllamaResponse, type AssembledResponse } from './operators/assemble.js';
 export { streamEvents, streamFinal, type StreamOptions, type FinalResult } from './operators/run-pipeline.js';
 export { streamResponse, type ResponseStream } from './operators/stream-response.js';
 export { toAsyncIterable } from './operators/to-async-iterable.js';
@@ -40,3 +40,5 @@ export { bodyFormat, messageEnds, type BodyFormat } from './replay/message-bound
 
 // Providers: OpenAI / Groq / OpenAI-compatible (SSE) and Ollama (NDJSON).
 export * from './providers/openai/index.js';
+export * from './providers/ollama/index.js';
+export { providerFromContentType, transportFromFirstBytes } from './providers/detect.js';

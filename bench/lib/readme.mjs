@@ -28,11 +28,16 @@ function summaryTable(bodies) {
 }
 
 function memoryTable(bodies) {
-  const lines = ['| body | floor | chunkwise | chunkwise `assemble()` | openai-node | AI SDK |', '|---|--:|--:|--:|--:|--:|'];
+  const lines = [
+    'Peak RSS of one cold request above the resting process / live heap still held by the result afterwards (the final object; for the AI SDK its result object, for the floor the last chunk):',
+    '',
+    '| body | floor | chunkwise | chunkwise `assemble()` | openai-node | AI SDK |',
+    '|---|--:|--:|--:|--:|--:|',
+  ];
   for (const { body, rows } of bodies.filter((b) => b.body.family === 'openai-logprobs')) {
     const cell = (name) => {
       const m = rows.find((x) => x.contestant === name)?.memory;
-      return m ? `${m.requestMB.toFixed(1)} MB` : '–';
+      return m ? `${m.requestMB.toFixed(0)} / ${m.retainedMB.toFixed(0)} MB` : '–';
     };
     lines.push(`| ${body.name} | ${cell('floor')} | ${cell('chunkwise')} | ${cell('chunkwise-assemble')} | ${cell('openai-node')} | ${cell('ai-sdk')} |`);
   }
@@ -51,7 +56,9 @@ export function renderReadmeSection(out) {
     '- **chunkwise**: `streamEvents(stream, { provider })` subscribed, final object from the `done` event, with tool calls and logprobs assembled (and tool-call arguments parsed incrementally, since events are subscribed). `assemble()` (no events) is the second column.',
     '- **openai-node** `client.chat.completions.stream()` → `finalChatCompletion()`; **AI SDK** `streamText()` with `@ai-sdk/openai`, `fullStream` read to the end; **ollama-js** `chat({ stream: true })`, `content += part.message.content`. Each through a custom `fetch` that returns the stream.',
     '',
-    'Bodies are generated with a seeded PRNG in the providers\' real wire format (every OpenAI chunk carries the full envelope and `obfuscation` padding; usage chunk; `data: [DONE]`), at about 2k, 20k and 200k tokens: OpenAI text with `logprobs` (5 `top_logprobs` a token, multi-byte characters), plain OpenAI text, three parallel OpenAI tool calls whose argument fragments arrive interleaved, and Ollama `/api/chat`. Every contestant gets the bytes as a `ReadableStream` in 1–4 KiB pieces (seeded sizes, fresh copies each run), runs in its own process, and has its final text, tool-call arguments and logprob count checked before it is timed. Times are the median of the runs after warm-up, from the first read to the final object.',
+    'Bodies are generated with a seeded PRNG in the providers\' real wire format (every OpenAI chunk carries the full envelope and `obfuscation` padding; usage chunk; `data: [DONE]`), at about 2k, 20k and 200k tokens: OpenAI text with `logprobs` (5 `top_logprobs` a token, multi-byte characters), plain OpenAI text, three parallel OpenAI tool calls whose argument fragments arrive interleaved, and Ollama `/api/chat`. Every contestant gets the bytes as a `ReadableStream` in 1–4 KiB pieces (seeded sizes, fresh copies each run), runs in its own process, and has its final text, tool-call arguments and logprob count checked before it is timed. Times are the median of the runs after warm-up, from the first read to the final object (' +
+      (out.clock === 'cpu' ? 'process CPU time, `--clock=cpu`' : 'wall clock') +
+      ').',
     '',
     `Measured ${out.date.slice(0, 10)} on ${m.cpu} (${m.nproc} cores, \`nproc\` = ${m.nproc}), ${m.memoryGB} GB, Node ${m.node}, ${m.os}.${busy ? ` The machine was shared and busy (load average ${m.loadAverage[0]} on ${m.nproc} cores), so the numbers are noisier than they would be on an idle machine.` : ''} Reproduce with:`,
     '',
@@ -63,7 +70,7 @@ export function renderReadmeSection(out) {
     '',
     summaryTable(out.bodies),
     '',
-    '### Memory of one request on the logprobs body (peak RSS above the resting process)',
+    '### Memory of one request on the logprobs body',
     '',
     memoryTable(out.bodies),
     '',

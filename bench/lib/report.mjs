@@ -30,20 +30,21 @@ export function bodyTable(body, rows) {
   const lines = [
     `#### ${body.name}: ${mb(body.bytes)}, ${body.events.toLocaleString('en-US')} chunks${body.toolArgsBytes ? `, ${Math.round(body.toolArgsBytes / 1000)} KB of tool-call arguments` : ''}`,
     '',
-    '| contestant | median ms | min ms | MB/s | ns / chunk | peak RSS MB | request MB | × floor | × chunkwise | runs |',
-    '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
+    '| contestant | median ms | min ms | MB/s | ns / chunk | peak RSS MB | request MB | retained MB | × floor | × chunkwise | runs |',
+    '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
   ];
   for (const r of rows) {
     if (r.status === 'failed') {
-      lines.push(`| ${r.label} | failed: ${r.error.slice(0, 160)} | | | | | | | | |`);
+      lines.push(`| ${r.label} | failed: ${r.error.slice(0, 160)} | | | | | | | | | |`);
       continue;
     }
     const est = r.status === 'extrapolated' ? '≈' : '';
     const runs = r.status === 'extrapolated' ? 'not run (extrapolated)' : r.runs === 1 ? '1 (cold)' : String(r.runs);
     lines.push(
-      `| ${r.label} | ${est}${ms(r.medianMs)} | ${ms(r.minMs)} | ${est}${fixed(r.mbPerS, r.mbPerS < 10 ? 2 : 0)} | ${est}${fixed(r.nsPerEvent, 0)} | ${fixed(r.memory?.peakRssMB, 0)} | ${fixed(r.memory?.requestMB, 1)} | ${est}${ratio(r.xFloor)} | ${est}${ratio(r.xChunkwise)} | ${runs} |`,
+      `| ${r.label} | ${est}${ms(r.medianMs)} | ${ms(r.minMs)} | ${est}${fixed(r.mbPerS, r.mbPerS < 10 ? 2 : 0)} | ${est}${fixed(r.nsPerEvent, 0)} | ${fixed(r.memory?.peakRssMB, 0)} | ${fixed(r.memory?.requestMB, 1)} | ${fixed(r.memory?.retainedMB, 1)} | ${est}${ratio(r.xFloor)} | ${est}${ratio(r.xChunkwise)} | ${runs} |`,
     );
   }
+  for (const r of rows) if (r.note) lines.push('', `${r.label}: ${r.note}.`);
   return lines.join('\n');
 }
 

@@ -1,6 +1,11 @@
 import { lastValueFrom } from 'rxjs';
+import type { OllamaResponse } from '../providers/ollama/types.js';
+import type { ChatCompletion } from '../providers/openai/types.js';
 import type { ByteSource } from '../sources/from-source.js';
 import { streamFinal, type StreamOptions } from './run-pipeline.js';
+
+/** The final object of any provider: narrow it with `isChatCompletion` / `isOllamaResponse`. */
+export type AssembledResponse = ChatCompletion | OllamaResponse;
 
 /**
  * One call for the simplest case: a response body in, the provider's final response object
@@ -11,11 +16,24 @@ import { streamFinal, type StreamOptions } from './run-pipeline.js';
  *
  * @example
  * ```ts
- * const completion = await assemble(fetch('https://api.openai.com/v1/chat/completions', init));
+ * const completion = await assemble(fetch('https://api.openai.com/v1/chat/completions', init), { provider: 'openai' });
  * console.log(completion.choices[0].message.content);
  * ```
  */
-export async function assemble<T = any>(source: ByteSource, options: StreamOptions = {}): Promise<T> {
+export function assemble(source: ByteSource, options: StreamOptions & { provider: 'openai' | 'groq' }): Promise<ChatCompletion>;
+export function assemble(source: ByteSource, options: StreamOptions & { provider: 'ollama' }): Promise<OllamaResponse>;
+export function assemble(source: ByteSource, options?: StreamOptions): Promise<AssembledResponse>;
+export async function assemble(source: ByteSource, options: StreamOptions = {}): Promise<AssembledResponse> {
   const { response } = await lastValueFrom(streamFinal(source, options));
-  return response as T;
+  return response as AssembledResponse;
+}
+
+/** True for an OpenAI-format `chat.completion` (OpenAI, Groq, OpenAI-compatible servers). */
+export function isChatCompletion(response: unknown): response is ChatCompletion {
+  return typeof response === 'object' && response !== null && Array.isArray((response as ChatCompletion).choices);
+}
+
+/** True for an Ollama `/api/chat` or `/api/generate` response. */
+export function isOllamaResponse(response: unknown): response is OllamaResponse {
+  return typeof response === 'object' && response !== null && typeof (response as { done?: unknown }).done === 'boolean' && !('choices' in response);
 }

@@ -1,7 +1,7 @@
-import type { Assembler, AssemblerOptions, ProviderName, ProviderSpec } from '../assembly/assembler.js';
+import type { Assembler, AssemblerOptions, ProviderName, ProviderSpec, TransportName } from '../assembly/assembler.js';
 import type { StreamEvent } from '../assembly/events.js';
 import { createIncrementalJson } from '../assembly/incremental-json.js';
-import { ParseError, TruncatedStreamError, UsageError, excerptOf, withPartial, type ChunkwiseError } from '../errors.js';
+import { ChunkwiseError, LimitError, ParseError, TruncatedStreamError, UsageError, excerptOf, isAbortLike, withPartial } from '../errors.js';
 import { providerForTransport, providerFromContentType, transportFromFirstBytes } from '../providers/detect.js';
 import { PROVIDER_NAMES, providerSpec } from '../providers/registry.js';
 import { createNdjsonDecoder } from '../transports/ndjson.js';
@@ -49,6 +49,8 @@ export function createPipeline(options: PipelineOptions, sink: PipelineSink): Pi
   let assembler: Assembler<unknown, unknown, unknown> | undefined;
   let decoder: { feed(piece: Uint8Array): void; end(): void } | undefined;
   let waiting: Uint8Array[] = [];
+  /** Bytes looked at together to detect the transport (until 3: a BOM may arrive cut). */
+  let sniffed = 0;
   let pushed = false;
   let terminated = false;
   let settled = false;
@@ -67,9 +69,13 @@ export function createPipeline(options: PipelineOptions, sink: PipelineSink): Pi
     if (settled || !assembler) return;
     let final: unknown;
     try {
-      final = assembler.finish(terminated, options.lenient ?? false);
+      // Lenient mode returns what was assembled; with nothing assembled there is no object to
+      // return (only an empty shell, of a guessed endpoint for Ollama): that stays a failure.
+      final = assembler.finish(terminated, (options.lenient ?? false) && pushed);
     } catch (error) {
-      fail(error);
+      // Before the first chunk there is no partial object (as `snapshot()` says), not an empty shell.
+      if (!pushed && error instanceof ChunkwiseError) delete error.partial;
+      fail(unexpected(error, {}));
       return;
     }
     settled = true;
@@ -107,7 +113,7 @@ export function createPipeline(options: PipelineOptions, sink: PipelineSink): Pi
       assembler!.push(payload, position);
       pushed = true;
     } catch (error) {
-      fail(error);
+      fail(unexpected(error, position));
     }
   };
 
@@ -149,7 +155,7 @@ export function createPipeline(options: PipelineOptions, sink: PipelineSink): Pi
             // Ollama's `done: true` line is the end; don't wait for the connection to close.
             if (assembler!.complete) finish();
           },
-          error: fail,
+          error: (error) => fail(asEventSizeLimit(error)),
           unterminated: (text, error) => cutShort(error, text),
         },
         { maxLineBytes: options.maxEventSize },
@@ -169,7 +175,13 @@ export function createPipeline(options: PipelineOptions, sink: PipelineSink): Pi
       if (!decoder) {
         if (provider === undefined) {
           waiting.push(piece);
-          const transport = transportFromFirstBytes(piece);
+          let transport: TransportName | undefined;
+          if (sniffed < 3) {
+            // The first three bytes together: a BOM cut after its first byte is not SSE text.
+            const head = concat(waiting);
+            sniffed = head.byteLength;
+            transport = head.byteLength < 3 && isBomStart(head) ? undefined : transportFromFirstBytes(head);
+          } else transport = transportFromFirstBytes(piece);
           if (transport === undefined) return;
           provider = providerForTransport(transport);
         } else {
@@ -206,4 +218,47 @@ function startsJsonValue(text: string): boolean {
   const json = createIncrementalJson();
   json.feed(text);
   return json.error === undefined;
+}
+
+const BOM = [0xef, 0xbb, 0xbf];
+
+/** True when `bytes` (shorter than 3) are the start of a UTF-8 BOM. */
+function isBomStart(bytes: Uint8Array): boolean {
+  for (let i = 0; i < bytes.byteLength; i++) if (bytes[i] !== BOM[i]) return false;
+  return true;
+}
+
+function concat(pieces: Uint8Array[]): Uint8Array {
+  if (pieces.length === 1) return pieces[0]!;
+  let length = 0;
+  for (const p of pieces) length += p.byteLength;
+  const out = new Uint8Array(length);
+  let at = 0;
+  for (const p of pieces) {
+    out.set(p, at);
+    at += p.byteLength;
+  }
+  return out;
+}
+
+/**
+ * An assembler throws ChunkwiseErrors; anything else (a RangeError from a value nested too deep
+ * to copy, a bug) was still set off by the data at `position`: a ParseError that says where,
+ * rather than the NetworkError that `toChunkwiseError` would make of it.
+ */
+function unexpected(error: unknown, position: { line?: number; event?: number }): unknown {
+  if (error instanceof ChunkwiseError || isAbortLike(error)) return error;
+  const what = position.event !== undefined ? 'An SSE event' : position.line !== undefined ? 'A line' : 'The response';
+  const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return new ParseError(`${what} could not be assembled (${detail})`, { ...position, cause: error });
+}
+
+/** The NDJSON decoder's `maxLineBytes` is this pipeline's `maxEventSize`: name the option the caller set. */
+function asEventSizeLimit(error: ChunkwiseError): ChunkwiseError {
+  if (!(error instanceof LimitError) || error.limitName !== 'maxLineBytes') return error;
+  return new LimitError('maxEventSize', error.limit, `An NDJSON line is longer than maxEventSize (${error.limit} bytes)`, {
+    ...(error.line !== undefined ? { line: error.line } : {}),
+    ...(error.offset !== undefined ? { offset: error.offset } : {}),
+    cause: error,
+  });
 }

@@ -1,4 +1,4 @@
-import { Observable, type SchedulerLike, type Subscriber } from 'rxjs';
+import { Observable, Subject, takeUntil, type SchedulerLike, type Subscriber } from 'rxjs';
 import type { ProviderName } from '../assembly/assembler.js';
 import type { StreamEvent } from '../assembly/events.js';
 import { fromSource, type ByteSource, type SourceOptions } from '../sources/from-source.js';
@@ -25,13 +25,21 @@ export function runPipeline(
   onEvent: ((event: StreamEvent) => void) | undefined,
   onFinal: (result: FinalResult) => void,
 ) {
+  // Once the pipeline has its outcome, the source is let go of at once, even in the middle of
+  // a synchronous source (an array, a generator: possibly endless), which nothing else could
+  // interrupt before its subscribe() returns.
+  const settled = new Subject<void>();
   const pipeline = createPipeline(options, {
     ...(onEvent ? { event: onEvent } : {}),
     final: (response, provider) => {
+      settled.next();
       onFinal({ response, provider });
       subscriber.complete();
     },
-    error: (error) => subscriber.error(error),
+    error: (error) => {
+      settled.next();
+      subscriber.error(error);
+    },
   });
   let bytes = fromSource(source, {
     ...(options.signal ? { signal: options.signal } : {}),
@@ -40,7 +48,7 @@ export function runPipeline(
     onResponse: (response) => pipeline.contentType(response.headers.get('content-type')),
   });
   if (options.idleTimeoutMs !== undefined) bytes = bytes.pipe(idleTimeout<Uint8Array>(options.idleTimeoutMs, options.scheduler));
-  return bytes.subscribe({
+  return bytes.pipe(takeUntil(settled)).subscribe({
     next: (piece) => pipeline.feed(piece),
     error: (error) => pipeline.fail(error),
     complete: () => pipeline.end(),

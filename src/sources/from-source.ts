@@ -1,4 +1,4 @@
-import { Observable } from 'rxjs';
+import { Observable, defer, map } from 'rxjs';
 import { AbortError, ChunkwiseError, LimitError, UsageError, toChunkwiseError } from '../errors.js';
 import { httpErrorFrom } from './http-error.js';
 
@@ -88,6 +88,8 @@ export function fromSource(source: ByteSource, options: SourceOptions = {}): Obs
         for (const piece of value) {
           if (subscriber.closed) break;
           emit(piece);
+          // Not one piece more than needed once the consumer is done (the source may be endless).
+          if (subscriber.closed) break;
         }
         complete();
       } else {
@@ -173,13 +175,29 @@ function pump(
       reader.releaseLock();
       complete();
     } catch (error) {
-      if (!cancelled) fail(error);
+      if (!cancelled) {
+        release(reader);
+        fail(error);
+      }
     }
   })();
   return () => {
     cancelled = true;
-    reader.cancel().catch(() => {});
+    // Cancelling closes the connection; then the stream is let go of (unlocked), once the
+    // pending read has settled.
+    reader.cancel().then(
+      () => release(reader),
+      () => release(reader),
+    );
   };
+}
+
+function release(reader: ReadableStreamDefaultReader<Uint8Array>): void {
+  try {
+    reader.releaseLock();
+  } catch {
+    // Already released.
+  }
 }
 
 function pumpIterator(
@@ -231,20 +249,17 @@ export function contentTypeProblem(contentType: string | null, expect: ExpectedF
 
 /** Fails with a LimitError as soon as the total exceeds `max`, before passing the piece on. */
 function limitTotalBytes(source: Observable<Uint8Array>, max: number): Observable<Uint8Array> {
-  return new Observable<Uint8Array>((subscriber) => {
+  // An operator (not a nested subscribe): its subscriber is the one the source sees, so failing
+  // closes it at once, and a synchronous source (an array, a generator) stops being pulled.
+  return defer(() => {
     let total = 0;
-    return source.subscribe({
-      next(piece) {
+    return source.pipe(
+      map((piece) => {
         total += piece.byteLength;
-        if (total > max) {
-          subscriber.error(new LimitError('maxTotalBytes', max, `The response is larger than maxTotalBytes (${max} bytes)`, { offset: total - piece.byteLength }));
-          return;
-        }
-        subscriber.next(piece);
-      },
-      error: (e) => subscriber.error(e),
-      complete: () => subscriber.complete(),
-    });
+        if (total > max) throw new LimitError('maxTotalBytes', max, `The response is larger than maxTotalBytes (${max} bytes)`, { offset: total - piece.byteLength });
+        return piece;
+      }),
+    );
   });
 }
 

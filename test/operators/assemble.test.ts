@@ -46,7 +46,7 @@ function countingSource(pieces: string[]) {
 
 describe('assemble', () => {
   it('assembles a plain string body into the chat.completion object', async () => {
-    const completion = await assemble(HELLO);
+    const completion: any = await assemble(HELLO);
     expect(completion).toMatchObject({
       id: 'c1',
       object: 'chat.completion',
@@ -57,9 +57,9 @@ describe('assemble', () => {
   });
 
   it('detects OpenAI SSE and Ollama NDJSON from the first bytes, past a BOM and blank lines', async () => {
-    const sse = await assemble(`\uFEFF\n\n${HELLO}`);
+    const sse: any = await assemble(`\uFEFF\n\n${HELLO}`);
     expect(sse.object).toBe('chat.completion');
-    const ollama = await assemble(reference('ollama-generate-dolphin3-context.ndjson'));
+    const ollama: any = await assemble(reference('ollama-generate-dolphin3-context.ndjson'));
     expect(ollama.done).toBe(true);
     expect(typeof ollama.response).toBe('string');
     expect(Array.isArray(ollama.context)).toBe(true);
@@ -67,14 +67,14 @@ describe('assemble', () => {
 
   it('detects the provider from the content type of a Response', async () => {
     const body = reference('ollama-chat-gemma3-plain.ndjson');
-    const final = await assemble(new Response(body, { headers: { 'content-type': 'application/x-ndjson' } }));
+    const final: any = await assemble(new Response(body, { headers: { 'content-type': 'application/x-ndjson' } }));
     expect(final.message.role).toBe('assistant');
     expect(final.done_reason).toBe('stop');
   });
 
   it('matches the expected choices of the real OpenAI recordings', async () => {
     for (const name of ['openai-chat-text-usage', 'openai-chat-tool-call-single', 'openai-chat-refusal']) {
-      const final = await assemble(reference(`${name}.sse`));
+      const final: any = await assemble(reference(`${name}.sse`));
       const expected = JSON.parse(readFileSync(join(REFERENCE, `${name}.expected.json`), 'utf8'));
       for (const [i, choice] of expected.choices.entries()) {
         const actual = final.choices[i];
@@ -96,7 +96,7 @@ describe('assemble', () => {
   });
 
   it('returns the partial completion of a cut stream in lenient mode', async () => {
-    const final = await assemble(chunk({ role: 'assistant', content: 'Hel' }), { lenient: true });
+    const final: any = await assemble(chunk({ role: 'assistant', content: 'Hel' }), { lenient: true });
     expect(final.choices[0].message.content).toBe('Hel');
     expect(final.choices[0].finish_reason).toBeNull();
   });

@@ -2,10 +2,11 @@
  * Builds the response object from the state, in the shape and key order of Ollama's own
  * `"stream": false` reply (Go writes struct fields in declaration order and omits empty ones):
  * - chat: model, created_at, message {role, content, thinking, images, tool_calls, …},
- *   done_reason, done, logprobs, total_duration … eval_duration;
- * - generate: model, created_at, response, thinking, done, done_reason, context,
+ *   done and done_reason, logprobs, total_duration … eval_duration;
+ * - generate: model, created_at, response, thinking, done and done_reason, context,
  *   total_duration … eval_duration, tool_calls, logprobs;
- * then the fields chunkwise does not know, in the order they first arrived.
+ * then the fields chunkwise does not know, in the order they first arrived. `done` and
+ * `done_reason` come in the order of the final line: older servers send `done_reason` first.
  *
  * O(1) in the length of the text (strings are shared) and of the lists: a snapshot holds the
  * shared tool-call and logprob lists through prefix properties; the final object gets arrays.
@@ -33,8 +34,7 @@ function buildChat(s: OllamaState, final: boolean): OllamaChatResponse {
   if (s.toolCalls.length > 0) addList(message, 'tool_calls', s.toolCalls, final);
   if (s.messageFields !== undefined) addFields(message, s.messageFields);
   r.message = message;
-  if (s.doneReason !== undefined) r.done_reason = s.doneReason;
-  r.done = s.done;
+  addDone(r, s);
   if (s.sawLogprobs) addList(r, 'logprobs', s.logprobs, final);
   addMetrics(r, s.metrics);
   if (s.fields !== undefined) addFields(r, s.fields);
@@ -47,14 +47,20 @@ function buildGenerate(s: OllamaState, final: boolean): OllamaGenerateResponse {
   if (s.createdAt !== undefined) r.created_at = s.createdAt;
   r.response = s.text;
   if (s.thinking !== '') r.thinking = s.thinking;
-  r.done = s.done;
-  if (s.doneReason !== undefined) r.done_reason = s.doneReason;
+  addDone(r, s);
   if (s.context !== undefined) r.context = s.context;
   addMetrics(r, s.metrics);
   if (s.toolCalls.length > 0) addList(r, 'tool_calls', s.toolCalls, final);
   if (s.sawLogprobs) addList(r, 'logprobs', s.logprobs, final);
   if (s.fields !== undefined) addFields(r, s.fields);
   return r as OllamaGenerateResponse;
+}
+
+/** `done` and `done_reason` in the order the line that brought `done_reason` had them. */
+function addDone(target: Record<string, unknown>, s: OllamaState): void {
+  if (s.doneReason !== undefined && s.doneReasonFirst) target.done_reason = s.doneReason;
+  target.done = s.done;
+  if (s.doneReason !== undefined && !s.doneReasonFirst) target.done_reason = s.doneReason;
 }
 
 function addList(target: Record<string, unknown>, key: string, list: readonly unknown[], final: boolean): void {

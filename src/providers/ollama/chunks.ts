@@ -61,7 +61,8 @@ export interface OllamaSnapshotsOptions extends AssemblerOptions<OllamaSnapshot,
 export function ollamaSnapshots(options: OllamaSnapshotsOptions = {}): OperatorFunction<unknown, OllamaSnapshot> {
   return (source) =>
     new Observable<OllamaSnapshot>((subscriber) => {
-      const assembler = createOllamaAssembler(options);
+      const { lenient = false, ...assemblerOptions } = options;
+      const assembler = createOllamaAssembler(assemblerOptions);
       let pushed = false;
       const fail = (error: unknown) => subscriber.error(pushed ? withPartial(error, assembler.snapshot()) : toChunkwiseError(error));
       return source.subscribe({
@@ -78,7 +79,7 @@ export function ollamaSnapshots(options: OllamaSnapshotsOptions = {}): OperatorF
         error: fail,
         complete() {
           try {
-            assembler.finish(false, options.lenient ?? false);
+            assembler.finish(false, lenient);
           } catch (error) {
             fail(error);
             return;

@@ -2,7 +2,8 @@
  * The typed events of one applied Ollama line, with the same names and payloads as the OpenAI
  * side so that UI code serves both:
  * - `chunk`, then `reasoning.delta` (`field: 'thinking'`) and `content.delta` for non-empty
- *   fragments (`content.partial` too when partialContent is on);
+ *   fragments; with partialContent, `content.partial` after each content fragment while the
+ *   content parses as JSON (its `partial` is the parser's live value: read it during the event);
  * - per tool call, which Ollama sends whole: `tool_call.start`, one `tool_call.arguments.delta`
  *   whose delta is the JSON text of the arguments object, and `tool_call.done`;
  * - `logprobs.token` per entry (kind `content`, also for `/api/generate`'s `response`);
@@ -13,6 +14,7 @@
  */
 import type { TokenLogprob } from '../../assembly/events.js';
 import type { IncrementalJson } from '../../assembly/incremental-json.js';
+import { jsonText } from './json-text.js';
 import type { LineRecord } from './read-line.js';
 import type { OllamaState } from './state.js';
 import type { OllamaChunk, OllamaEvent, OllamaSnapshot } from './types.js';
@@ -47,7 +49,7 @@ export function emitLineEvents(
   for (let index = toolCallsBefore; index < s.toolCalls.length; index++) {
     const call = s.toolCalls[index]!;
     const { name, arguments: parsed } = call.function;
-    const text = JSON.stringify(parsed);
+    const text = jsonText(parsed);
     emit({ type: 'tool_call.start', choice: 0, snapshot, index, id: call.id, name });
     emit({ type: 'tool_call.arguments.delta', choice: 0, snapshot, index, delta: text, arguments: text, partial: parsed });
     emit({ type: 'tool_call.done', choice: 0, snapshot, index, id: call.id, name, arguments: text, parsed });
@@ -63,8 +65,7 @@ export function emitLineEvents(
 function emitPartialContent(sink: OllamaEventSink, json: IncrementalJson, fragment: string): void {
   json.feed(fragment);
   if (json.error !== undefined) return;
-  const partial = json.partial();
-  if (partial !== undefined) sink.emit({ type: 'content.partial', choice: 0, snapshot: sink.snapshot, partial, openPath: json.openPath() });
+  sink.emit({ type: 'content.partial', choice: 0, snapshot: sink.snapshot, partial: json.partial(), openPath: json.openPath() });
 }
 
 function emitDone(sink: OllamaEventSink, s: OllamaState): void {

@@ -10,7 +10,10 @@
  * No allocation. `null` counts as "not sent" for every optional field.
  */
 import { ParseError } from '../../errors.js';
+import { fieldError, isObject, optionalArray, optionalLogprobs, optionalString, optionalToolCalls, type LinePosition } from './field-checks.js';
 import type { OllamaLogprob, OllamaToolCall } from './types.js';
+
+export type { LinePosition } from './field-checks.js';
 
 /** What one line carried, field by field; `undefined` = not sent (or `null`). */
 export interface LineRecord {
@@ -36,6 +39,8 @@ export interface LineRecord {
   topToolCalls: OllamaToolCall[] | undefined;
   done: boolean;
   doneReason: string | undefined;
+  /** `done_reason` came before `done` on the line (older servers; newer ones send `done` first). */
+  doneReasonFirst: boolean;
   context: number[] | undefined;
   logprobs: OllamaLogprob[] | undefined;
   /** Some duration or count field is set (the assembler copies them from the line). */
@@ -49,17 +54,12 @@ export function createLineRecord(): LineRecord {
     error: false, chat: false, generate: false, model: undefined, createdAt: undefined, role: undefined,
     content: undefined, thinking: undefined, images: undefined, toolCalls: undefined, message: undefined,
     otherMessageFields: false, response: undefined, topThinking: undefined, topToolCalls: undefined, done: false,
-    doneReason: undefined, context: undefined, logprobs: undefined, metrics: false, otherFields: false,
+    doneReason: undefined, doneReasonFirst: false, context: undefined, logprobs: undefined, metrics: false, otherFields: false,
   };
 }
 
 /** The metric fields, in the order Ollama writes them. */
 export const METRIC_KEYS = ['total_duration', 'load_duration', 'prompt_eval_count', 'prompt_eval_duration', 'eval_count', 'eval_duration'] as const;
-
-export interface LinePosition {
-  line?: number;
-  event?: number;
-}
 
 /**
  * Fills `out` from `payload`, or throws a ParseError naming the offending field's JSON path.
@@ -115,6 +115,7 @@ const OTHER_KEYS = ['thinking', 'done_reason', 'context', 'tool_calls', 'logprob
 function readOtherFields(p: Record<string, unknown>, out: LineRecord, position: LinePosition | undefined): void {
   out.topThinking = optionalString(p.thinking, 'thinking', position);
   out.doneReason = optionalString(p.done_reason, 'done_reason', position);
+  if (out.doneReason !== undefined) out.doneReasonFirst = comesFirst(p, 'done_reason', 'done');
   out.context = optionalArray(p.context, 'context', position) as number[] | undefined;
   out.topToolCalls = optionalToolCalls(p.tool_calls, 'tool_calls', position);
   out.logprobs = optionalLogprobs(p.logprobs, 'logprobs', position);
@@ -151,70 +152,17 @@ function readMessage(m: Record<string, unknown>, out: LineRecord, position: Line
 
 const OTHER_MESSAGE_KEYS = ['thinking', 'images', 'tool_calls'] as const;
 
+/** Whether key `a` comes before key `b` in `o` (JSON objects keep their text's key order). */
+function comesFirst(o: Record<string, unknown>, a: string, b: string): boolean {
+  for (const key in o) {
+    if (key === a) return true;
+    if (key === b) return false;
+  }
+  return false;
+}
+
 function countKeys(o: Record<string, unknown>): number {
   let n = 0;
   for (const _ in o) n++;
   return n;
-}
-
-function optionalString(v: unknown, path: string, position: LinePosition | undefined): string | undefined {
-  if (typeof v === 'string') return v;
-  if (v === undefined || v === null) return undefined;
-  throw fieldError(path, 'a string', v, position);
-}
-
-function optionalArray(v: unknown, path: string, position: LinePosition | undefined): unknown[] | undefined {
-  if (Array.isArray(v)) return v;
-  if (v === undefined || v === null) return undefined;
-  throw fieldError(path, 'an array', v, position);
-}
-
-function optionalToolCalls(v: unknown, path: string, position: LinePosition | undefined): OllamaToolCall[] | undefined {
-  const calls = optionalArray(v, path, position);
-  if (calls === undefined) return undefined;
-  for (let i = 0; i < calls.length; i++) {
-    const call = calls[i];
-    const at = `${path}[${i}]`;
-    if (!isObject(call)) throw fieldError(at, 'an object', call, position);
-    const { id, function: fn } = call as Record<string, unknown>;
-    if (id !== undefined && typeof id !== 'string') throw fieldError(`${at}.id`, 'a string', id, position);
-    if (!isObject(fn)) throw fieldError(`${at}.function`, 'an object', fn, position);
-    const { name, arguments: args, index } = fn as Record<string, unknown>;
-    if (typeof name !== 'string') throw fieldError(`${at}.function.name`, 'a string', name, position);
-    if (!isObject(args)) throw fieldError(`${at}.function.arguments`, 'an object', args, position);
-    if (index !== undefined && typeof index !== 'number') throw fieldError(`${at}.function.index`, 'a number', index, position);
-  }
-  return calls as OllamaToolCall[];
-}
-
-function optionalLogprobs(v: unknown, path: string, position: LinePosition | undefined): OllamaLogprob[] | undefined {
-  const entries = optionalArray(v, path, position);
-  if (entries === undefined) return undefined;
-  for (let i = 0; i < entries.length; i++) {
-    const entry = entries[i];
-    if (!isObject(entry)) throw fieldError(`${path}[${i}]`, 'an object', entry, position);
-    const { token, logprob } = entry as Record<string, unknown>;
-    if (typeof token !== 'string') throw fieldError(`${path}[${i}].token`, 'a string', token, position);
-    if (typeof logprob !== 'number') throw fieldError(`${path}[${i}].logprob`, 'a number', logprob, position);
-  }
-  return entries as OllamaLogprob[];
-}
-
-function isObject(v: unknown): boolean {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function fieldError(path: string, expected: string, got: unknown, position: LinePosition | undefined): ParseError {
-  const what = path === '' ? 'An Ollama line' : path;
-  return new ParseError(`${what} must be ${expected}, got ${describe(got)}`, position ? { ...position } : {});
-}
-
-/** `nothing`, `null`, `an array`, `a string ("x")`, `a number (3)`… for error messages. */
-function describe(v: unknown): string {
-  if (v === undefined) return 'nothing';
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'an array';
-  if (typeof v === 'string') return `a string (${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v)})`;
-  if (typeof v === 'number' || typeof v === 'boolean') return `a ${typeof v} (${String(v)})`;
-  return typeof v === 'object' ? 'an object' : typeof v;
 }

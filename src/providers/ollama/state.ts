@@ -29,6 +29,8 @@ export interface OllamaState {
   logprobs: OllamaLogprob[];
   sawLogprobs: boolean;
   doneReason: string | undefined;
+  /** Key order of the line that brought `done_reason`, kept for the response's key order. */
+  doneReasonFirst: boolean;
   context: number[] | undefined;
   metrics: Record<string, number>;
   /** Fields chunkwise does not know, in first-arrival order (created on first use). */
@@ -40,7 +42,7 @@ export interface OllamaState {
 export function createOllamaState(): OllamaState {
   return {
     endpoint: undefined, model: undefined, createdAt: undefined, role: undefined, text: '', thinking: '',
-    images: undefined, toolCalls: [], logprobs: [], sawLogprobs: false, doneReason: undefined,
+    images: undefined, toolCalls: [], logprobs: [], sawLogprobs: false, doneReason: undefined, doneReasonFirst: false,
     context: undefined, metrics: {}, fields: undefined, messageFields: undefined, done: false,
   };
 }
@@ -77,7 +79,9 @@ export function applyLine(s: OllamaState, r: LineRecord, line: Record<string, un
     if (r.toolCalls !== undefined) append(s.toolCalls, r.toolCalls);
     if (r.otherMessageFields) s.messageFields = keepOthers(s.messageFields, r.message!, KNOWN_IN_MESSAGE);
   }
-  if (s.endpoint === 'generate') {
+  // Until a line says which endpoint this is, top-level thinking, tool_calls and context are
+  // taken as /api/generate's: every /api/chat line has a `message`.
+  if (s.endpoint !== 'chat') {
     if (r.response !== undefined) s.text += r.response;
     if (r.topThinking !== undefined) s.thinking += r.topThinking;
     if (r.topToolCalls !== undefined) append(s.toolCalls, r.topToolCalls);
@@ -89,14 +93,17 @@ export function applyLine(s: OllamaState, r: LineRecord, line: Record<string, un
     s.sawLogprobs = true;
     append(s.logprobs, r.logprobs);
   }
-  if (r.doneReason !== undefined) s.doneReason = r.doneReason;
+  if (r.doneReason !== undefined) {
+    s.doneReason = r.doneReason;
+    s.doneReasonFirst = r.doneReasonFirst;
+  }
   if (r.metrics) {
     for (const key of METRIC_KEYS) {
       const value = line[key];
       if (typeof value === 'number') s.metrics[key] = value;
     }
   }
-  if (otherFields) s.fields = keepOthers(s.fields, line, KNOWN[s.endpoint ?? 'chat']);
+  if (otherFields) s.fields = keepOthers(s.fields, line, KNOWN[s.endpoint ?? 'generate']);
   s.done = r.done;
 }
 

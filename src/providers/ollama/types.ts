@@ -93,8 +93,9 @@ export interface OllamaChatMessage {
 
 /**
  * The assembled `/api/chat` response. Keys come in the order Ollama writes them for
- * `"stream": false`: model, created_at, message, done_reason, done, logprobs, then the metrics;
- * fields chunkwise does not know follow, in the order they first arrived.
+ * `"stream": false`: model, created_at, message, done and done_reason (in the final line's
+ * order), logprobs, then the metrics; fields chunkwise does not know follow, in the order they
+ * first arrived.
  */
 export interface OllamaChatResponse extends OllamaMetrics {
   model: string;
@@ -109,7 +110,7 @@ export interface OllamaChatResponse extends OllamaMetrics {
 
 /**
  * The assembled `/api/generate` response, keys in Ollama's order: model, created_at, response,
- * thinking, done, done_reason, context, the metrics, tool_calls, logprobs, then unknown fields.
+ * thinking, done and done_reason, context, the metrics, tool_calls, logprobs, then unknown fields.
  */
 export interface OllamaGenerateResponse extends OllamaMetrics {
   model: string;

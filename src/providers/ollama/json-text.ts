@@ -1,0 +1,80 @@
+/**
+ * The JSON text of a parsed JSON value (Ollama's tool-call arguments, for the events' `arguments`
+ * text). `JSON.stringify` recurses natively and throws a RangeError past a few thousand levels
+ * of nesting, which `JSON.parse` accepts; for such values an explicit stack takes over, with the
+ * same output.
+ *
+ * @example
+ * ```ts
+ * jsonText({ location: 'Paris, FR' }); // '{"location":"Paris, FR"}'
+ * ```
+ */
+export function jsonText(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? 'null';
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+  }
+  return jsonTextWithoutRecursion(value);
+}
+
+interface Frame {
+  value: Record<string, unknown> | unknown[];
+  /** The object's keys; undefined for an array. */
+  keys: string[] | undefined;
+  next: number;
+  /** Something was written into the container (a comma goes before the next member). */
+  wrote: boolean;
+}
+
+/** JSON.stringify without recursion, for JSON data (no toJSON, no cycles: it came from JSON.parse). */
+export function jsonTextWithoutRecursion(root: unknown): string {
+  const out: string[] = [];
+  const stack: Frame[] = [];
+  const write = (value: unknown) => {
+    if (typeof value !== 'object' || value === null) {
+      out.push(JSON.stringify(value) ?? 'null');
+    } else if (Array.isArray(value)) {
+      out.push('[');
+      stack.push({ value, keys: undefined, next: 0, wrote: false });
+    } else {
+      out.push('{');
+      stack.push({ value: value as Record<string, unknown>, keys: Object.keys(value), next: 0, wrote: false });
+    }
+  };
+  write(root);
+  while (stack.length > 0) {
+    const frame = stack[stack.length - 1]!;
+    if (frame.keys === undefined) {
+      const items = frame.value as unknown[];
+      if (frame.next === items.length) {
+        out.push(']');
+        stack.pop();
+        continue;
+      }
+      if (frame.wrote) out.push(',');
+      frame.wrote = true;
+      const item = items[frame.next++];
+      write(isSkipped(item) ? null : item);
+      continue;
+    }
+    const members = frame.value as Record<string, unknown>;
+    while (frame.next < frame.keys.length && isSkipped(members[frame.keys[frame.next]!])) frame.next++;
+    if (frame.next === frame.keys.length) {
+      out.push('}');
+      stack.pop();
+      continue;
+    }
+    if (frame.wrote) out.push(',');
+    frame.wrote = true;
+    const key = frame.keys[frame.next++]!;
+    out.push(JSON.stringify(key), ':');
+    write(members[key]);
+  }
+  return out.join('');
+}
+
+/** What JSON.stringify leaves out of objects (and writes as null in arrays). */
+function isSkipped(value: unknown): boolean {
+  return value === undefined || typeof value === 'function' || typeof value === 'symbol';
+}
