@@ -56,6 +56,16 @@ function fail(recording: Recording, offset: number, mode: string, outcome: Outco
  * the recording, the offset, the mode and what is wrong.
  */
 export async function checkEveryCut(recording: Recording, seed: number): Promise<TruncationTally> {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return await checkEveryCutInner(recording, seed);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
+async function checkEveryCutInner(recording: Recording, seed: number): Promise<TruncationTally> {
   const full = await outcomeOf(() => assemble(recording.body));
   const fullObject = fullObjectOf(full);
   const fullProvider = !full.ok && full.error.code === 'provider';

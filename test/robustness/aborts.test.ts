@@ -39,7 +39,8 @@ async function until(condition: () => boolean, what: string, ms = 5000): Promise
 async function keepWriting(exchange: Exchange, from: number, max = 400): Promise<number> {
   let written = 0;
   for (let i = from; i < from + max && !exchange.response.destroyed && !exchange.response.writableEnded; i++) {
-    await exchange.write(chunk(` w${i}`)).catch(() => {});
+    // (Once the client closed, a write may never call back: race it with the close.)
+    await Promise.race([exchange.write(chunk(` w${i}`)).catch(() => {}), exchange.closed]);
     written++;
     await tick(2);
   }
@@ -89,7 +90,7 @@ describe('aborts close the connection, release the reader, emit nothing after, k
     expect(error.partial).toBeUndefined();
     // The response arrives after the abort: its body is cancelled, the connection closed.
     exchange.head(200, SSE);
-    await exchange.write(chunk('late')).catch(() => {});
+    await Promise.race([exchange.write(chunk('late')).catch(() => {}), exchange.closed]);
     expect(await exchange.closed).toEqual({ byClient: true });
   });
 

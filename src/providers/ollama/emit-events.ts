@@ -38,7 +38,8 @@ export function emitLineEvents(
 ): void {
   const { emit, snapshot } = sink;
   emit({ type: 'chunk', choice: 0, snapshot, chunk });
-  const generate = s.endpoint === 'generate';
+  // As in applyLine: top-level fields are /api/generate's until a line shows a chat stream.
+  const generate = s.endpoint !== 'chat';
   const thinking = generate ? r.topThinking : r.thinking;
   if (thinking) emit({ type: 'reasoning.delta', choice: 0, snapshot, field: 'thinking', delta: thinking, reasoning: s.thinking });
   const text = generate ? r.response : r.content;
