@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { ParseError, TruncatedStreamError, assemble } from '../../src/index.js';
+import { ParseError, TruncatedStreamError, assemble, type ChunkwiseError } from '../../src/index.js';
 import { asChunkwiseError } from '../helpers/robustness-corpus.js';
 
 /*
@@ -16,7 +16,7 @@ const encoder = new TextEncoder();
 const sseChunk = (content: string) => `data: {"id":"c","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"content":${JSON.stringify(content)}},"finish_reason":null}]}\n\n`;
 const line = (content: string) => `{"model":"m","created_at":"t","message":{"role":"assistant","content":${JSON.stringify(content)}},"done":false}\n`;
 
-async function failure(body: string | Uint8Array, lenient = false) {
+async function failure(body: string | Uint8Array, lenient = false): Promise<{ value?: any; error?: ChunkwiseError }> {
   try {
     return { value: await assemble(body, { lenient }) };
   } catch (error) {

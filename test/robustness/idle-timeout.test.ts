@@ -70,7 +70,7 @@ describe('idleTimeoutMs on a VirtualTimeScheduler', () => {
     const pieces: Array<[number, string]> = words.map((w, i) => [900 * (i + 1), chunk(w)]);
     pieces.push([900 * 41, chunk('', 'stop')], [900 * 42, 'data: [DONE]\n\n']);
     const { stream } = timedSource(clock, pieces, { end: true });
-    const result = watch(assemble(stream, { idleTimeoutMs: 1000, scheduler: clock.scheduler }), clock.now);
+    const result = watch<any>(assemble(stream, { idleTimeoutMs: 1000, scheduler: clock.scheduler }), clock.now);
     await clock.advanceTo(900 * 42);
     expect(result.error).toBeUndefined();
     expect(result.value.choices[0].message.content).toBe(words.join(''));

@@ -122,7 +122,7 @@ describe('maxEventSize: a LimitError before more than the limit (and one piece) 
         yield encoder.encode(ndjsonLine(' more'));
       }
     }
-    expect((await assemble(forever())).message.content).toBe('Hi');
+    expect(((await assemble(forever())) as any).message.content).toBe('Hi');
     expect(pulled).toBe(0);
   });
 
@@ -149,7 +149,7 @@ describe('maxEventSize: a LimitError before more than the limit (and one piece) 
     const frame = (n: number) => JSON.stringify({ ...HEAD, choices: [{ index: 0, delta: { content: 'a'.repeat(n) }, finish_reason: 'stop' }] });
     const overhead = 'data: '.length + frame(0).length;
     const exact = `data: ${frame(limit - overhead)}\n\ndata: [DONE]\n\n`;
-    const result = await assemble(exact, { maxEventSize: limit });
+    const result: any = await assemble(exact, { maxEventSize: limit });
     expect(result.choices[0].message.content).toHaveLength(limit - overhead);
     const over = `data: ${frame(limit - overhead + 1)}\n\ndata: [DONE]\n\n`;
     expect(await failure(assemble(over, { maxEventSize: limit }))).toBeInstanceOf(LimitError);
@@ -157,7 +157,7 @@ describe('maxEventSize: a LimitError before more than the limit (and one piece) 
       const bytes = encoder.encode(over);
       expect(await failure(assemble([bytes.slice(0, cut), bytes.slice(cut)], { maxEventSize: limit }))).toBeInstanceOf(LimitError);
       const ok = encoder.encode(exact);
-      expect((await assemble([ok.slice(0, cut), ok.slice(cut)], { maxEventSize: limit })).choices[0].finish_reason).toBe('stop');
+      expect(((await assemble([ok.slice(0, cut), ok.slice(cut)], { maxEventSize: limit })) as any).choices[0].finish_reason).toBe('stop');
     }
   });
 
@@ -167,7 +167,7 @@ describe('maxEventSize: a LimitError before more than the limit (and one piece) 
     const overhead = encoder.encode(line(0)).length;
     const exact = `${line(limit - overhead)}\n`;
     expect(encoder.encode(exact).length).toBe(limit + 1);
-    const result = await assemble(exact, { maxEventSize: limit });
+    const result: any = await assemble(exact, { maxEventSize: limit });
     expect(result.done).toBe(true);
     const over = `${line(limit - overhead + 1)}\n`;
     const error = await failure(assemble(over, { maxEventSize: limit }));
@@ -198,7 +198,7 @@ describe('maxTotalBytes', () => {
   test('a body of exactly maxTotalBytes passes', async () => {
     const body = `${sseChunk('a')}data: ${JSON.stringify({ ...HEAD, choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] })}\n\ndata: [DONE]\n\n`;
     const size = encoder.encode(body).length;
-    expect((await assemble(body, { maxTotalBytes: size })).choices[0].message.content).toBe('a');
+    expect(((await assemble(body, { maxTotalBytes: size })) as any).choices[0].message.content).toBe('a');
     expect(await failure(assemble(body, { maxTotalBytes: size - 1 }))).toBeInstanceOf(LimitError);
   });
 

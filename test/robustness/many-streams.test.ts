@@ -74,7 +74,7 @@ describe('many streams at once', () => {
     for (let i = 0; i < count; i++) {
       const name = recordings[i]!.name;
       if (aborted.has(i)) {
-        expect(outcomes[i]!.ok ? 'ok' : outcomes[i]!.error, `${name} (stream ${i}) was aborted`).toBeInstanceOf(AbortError);
+        expect((outcomes[i] as { error?: unknown }).error ?? 'ok', `${name} (stream ${i}) was aborted`).toBeInstanceOf(AbortError);
         expect(await exchanges.get(i)!.closed).toEqual({ byClient: true });
         continue;
       }

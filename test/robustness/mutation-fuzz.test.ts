@@ -169,7 +169,7 @@ async function check(input: Input, mutated: Mutated, tally = false): Promise<str
 
 /** Removes lines from a failing body while it still fails: the smallest body that shows the problem. */
 async function minimize(body: Uint8Array, input: Input, kind: string): Promise<string> {
-  let lines = new TextDecoder().decode(body).match(/[^\n]*\n|[^\n]+$/g) ?? [];
+  let lines: string[] = new TextDecoder().decode(body).match(/[^\n]*\n|[^\n]+$/g) ?? [];
   const stillFails = async (candidate: string[]) => {
     const problems = await check(input, { body: new TextEncoder().encode(candidate.join('')), steps: [], benign: false }).catch((e: Error) => [`${e.message}`]);
     return problems.some((p) => p.split(':')[0] === kind);

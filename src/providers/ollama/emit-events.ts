@@ -14,7 +14,7 @@
  */
 import type { TokenLogprob } from '../../assembly/events.js';
 import type { IncrementalJson } from '../../assembly/incremental-json.js';
-import { jsonText } from './json-text.js';
+import { jsonText } from '../../assembly/json-text.js';
 import type { LineRecord } from './read-line.js';
 import type { OllamaState } from './state.js';
 import type { OllamaChunk, OllamaEvent, OllamaSnapshot } from './types.js';

@@ -3,6 +3,7 @@
  * field that is absent or `null` ("not sent"), or throws a ParseError naming the JSON path and
  * what was found there: `message.tool_calls[0].function.name must be a string, got nothing`.
  */
+import { describeValue } from '../../assembly/describe-value.js';
 import { ParseError } from '../../errors.js';
 import type { OllamaLogprob, OllamaToolCall } from './types.js';
 
@@ -60,15 +61,7 @@ export function isObject(v: unknown): boolean {
 
 export function fieldError(path: string, expected: string, got: unknown, position: LinePosition | undefined): ParseError {
   const what = path === '' ? 'An Ollama line' : path;
-  return new ParseError(`${what} must be ${expected}, got ${describe(got)}`, position ? { ...position } : {});
+  return new ParseError(`${what} must be ${expected}, got ${describeValue(got)}`, position ? { ...position } : {});
 }
 
 /** `nothing`, `null`, `an array`, `a string ("x")`, `a number (3)`… for error messages. */
-function describe(v: unknown): string {
-  if (v === undefined) return 'nothing';
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'an array';
-  if (typeof v === 'string') return `a string (${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v)})`;
-  if (typeof v === 'number' || typeof v === 'boolean') return `a ${typeof v} (${String(v)})`;
-  return typeof v === 'object' ? 'an object' : typeof v;
-}

@@ -12,6 +12,7 @@
  *   `content_filter_results`) keep their last non-null value;
  * - `delta.obfuscation` (padding) is dropped.
  */
+import { jsonText } from '../../assembly/json-text.js';
 import { createIncrementalJson, type IncrementalJson } from '../../assembly/incremental-json.js';
 import type { EventSink } from './event-sink.js';
 import { appendLogprobs, logprobsSnapshot, type LogprobLists } from './logprobs.js';
@@ -132,7 +133,7 @@ function applyFunctionCall(state: ChoiceState, fn: { name?: unknown; arguments?:
   if (call.name === '' && typeof fn.name === 'string') call.name = fn.name;
   const args = fn.arguments;
   if (typeof args === 'string') call.arguments += args;
-  else if (args !== undefined && args !== null) call.arguments += JSON.stringify(args);
+  else if (args !== undefined && args !== null) call.arguments += jsonText(args);
 }
 
 /** Emits the `*.done` events of the choice and its `finish`, once. */

@@ -9,6 +9,7 @@
  * as their JSON text. In `tool_call.done`, arguments `""` (no-argument calls on some servers)
  * parse as `{}`; invalid JSON gives `parsed: undefined` and a ParseError in `error`.
  */
+import { jsonText } from '../../assembly/json-text.js';
 import { createIncrementalJson } from '../../assembly/incremental-json.js';
 import { ParseError, excerptOf } from '../../errors.js';
 import type { EventSink } from './event-sink.js';
@@ -40,7 +41,7 @@ export function applyToolCallFragment(slots: ToolCallSlots, fragment: ChunkToolC
     if (slot.name === '' && typeof name === 'string') slot.name = name;
     const args: unknown = fn.arguments;
     if (typeof args === 'string') delta = args;
-    else if (args !== undefined && args !== null) delta = JSON.stringify(args);
+    else if (args !== undefined && args !== null) delta = jsonText(args);
     if (delta !== '') slot.arguments += delta;
   }
   for (const key in fragment) {

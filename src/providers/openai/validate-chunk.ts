@@ -10,6 +10,7 @@
  *   ParseError naming the JSON path: `choices[0].delta must be an object, got a string`.
  * Provider error payloads (`{"error": …}`, `{"object": "error", …}`) become a ProviderError.
  */
+import { describeValue } from '../../assembly/describe-value.js';
 import { ParseError } from '../../errors.js';
 import { providerErrorFrom } from '../../transports/provider-error.js';
 import type { ChatCompletionChunk } from './types.js';
@@ -134,22 +135,5 @@ function isIndex(value: unknown): boolean {
 }
 
 function fail(at: string, problem: Problem, position: ChunkPosition | undefined): never {
-  throw new ParseError(`${at}${problem.path} must be ${problem.expected}, got ${describe(problem.value)}`, position ? { ...position } : {});
-}
-
-/** `null`, `an array`, `a string ("x")`, `a number (3)`… for error messages. */
-export function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  switch (typeof value) {
-    case 'string':
-      return `a string (${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)})`;
-    case 'number':
-    case 'boolean':
-      return `a ${typeof value} (${String(value)})`;
-    case 'object':
-      return 'an object';
-    default:
-      return typeof value;
-  }
+  throw new ParseError(`${at}${problem.path} must be ${problem.expected}, got ${describeValue(problem.value)}`, position ? { ...position } : {});
 }

@@ -1,8 +1,8 @@
 /**
- * The JSON text of a parsed JSON value (Ollama's tool-call arguments, for the events' `arguments`
- * text). `JSON.stringify` recurses natively and throws a RangeError past a few thousand levels
- * of nesting, which `JSON.parse` accepts; for such values an explicit stack takes over, with the
- * same output.
+ * The JSON text of a parsed JSON value (tool-call arguments sent as objects: by Ollama always,
+ * by some OpenAI-compatible servers too). `JSON.stringify` recurses natively and throws a
+ * RangeError past a few thousand levels of nesting, which `JSON.parse` accepts; for such values
+ * an explicit stack takes over, with the same output.
  *
  * @example
  * ```ts

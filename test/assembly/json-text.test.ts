@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createOllamaAssembler } from '../../../src/providers/ollama/assembler.js';
-import { jsonText, jsonTextWithoutRecursion } from '../../../src/providers/ollama/json-text.js';
-import type { OllamaEvent } from '../../../src/providers/ollama/types.js';
+import { createOllamaAssembler } from '../../src/providers/ollama/assembler.js';
+import { jsonText, jsonTextWithoutRecursion } from '../../src/assembly/json-text.js';
+import type { OllamaEvent } from '../../src/providers/ollama/types.js';
 
 function nested(depth: number): Record<string, unknown> {
   let value: Record<string, unknown> = {};
