@@ -43,6 +43,7 @@ export function streamResponse<S = any, F = any>(source: ByteSource, options: St
   let latest: (() => S) | undefined;
   let connection: Subscription | undefined;
   let settled = false;
+  let outcome: { response: F } | { error: unknown } | undefined;
   let refs = 0;
   let finalPromise: Promise<F> | undefined;
 
@@ -51,10 +52,12 @@ export function streamResponse<S = any, F = any>(source: ByteSource, options: St
     connection = upstream.subscribe({
       next(event) {
         if (event.type === 'chunk' || event.type === 'done') latest = event.snapshot;
+        if (event.type === 'done') outcome = { response: event.response as F };
         hub.next(event);
       },
       error(error) {
         settled = true;
+        outcome = { error };
         hub.error(error);
       },
       complete() {
@@ -96,6 +99,12 @@ export function streamResponse<S = any, F = any>(source: ByteSource, options: St
     get final() {
       if (!finalPromise) {
         finalPromise = new Promise<F>((resolve, reject) => {
+          // Already over: a completed Subject replays nothing, so settle from what was kept.
+          if (outcome) {
+            if ('error' in outcome) reject(outcome.error);
+            else resolve(outcome.response);
+            return;
+          }
           hub.subscribe({
             next: (e) => {
               if (e.type === 'done') resolve(e.response as F);

@@ -16,7 +16,7 @@ import { cutPlan, describePlan, piecesOf, sourceOf } from '../helpers/robustness
  */
 
 const SEED = 0x5eed_c0de;
-const RUNS = 50;
+const RUNS = 100;
 const corpus = loadCorpus();
 
 /** Synthetic variants whose result must equal their original's: a BOM, CRLF line ends. */
