@@ -3,8 +3,9 @@
  * the Ollama assembler, one assembler per subscription.
  */
 import { Observable, type OperatorFunction } from 'rxjs';
-import type { AssemblerOptions } from '../../assembly/assembler.js';
-import { toChunkwiseError, withPartial } from '../../errors.js';
+import type { Assembler, AssemblerOptions } from '../../assembly/assembler.js';
+import { assemblerSnapshots } from '../../assembly/snapshots-operator.js';
+import { toChunkwiseError } from '../../errors.js';
 import { createOllamaAssembler } from './assembler.js';
 import type { OllamaChunk, OllamaSnapshot } from './types.js';
 
@@ -59,33 +60,10 @@ export interface OllamaSnapshotsOptions extends AssemblerOptions<OllamaSnapshot,
  * ```
  */
 export function ollamaSnapshots(options: OllamaSnapshotsOptions = {}): OperatorFunction<unknown, OllamaSnapshot> {
-  return (source) =>
-    new Observable<OllamaSnapshot>((subscriber) => {
-      const { lenient = false, ...assemblerOptions } = options;
-      const assembler = createOllamaAssembler(assemblerOptions);
-      let pushed = false;
-      const fail = (error: unknown) => subscriber.error(pushed ? withPartial(error, assembler.snapshot()) : toChunkwiseError(error));
-      return source.subscribe({
-        next(value) {
-          try {
-            assembler.push(value);
-          } catch (error) {
-            fail(error);
-            return;
-          }
-          pushed = true;
-          subscriber.next(assembler.snapshot());
-        },
-        error: fail,
-        complete() {
-          try {
-            assembler.finish(false, lenient);
-          } catch (error) {
-            fail(error);
-            return;
-          }
-          subscriber.complete();
-        },
-      });
-    });
+  const { lenient = false, ...assemblerOptions } = options;
+  return assemblerSnapshots(
+    () => createOllamaAssembler(assemblerOptions) as Assembler<unknown, OllamaSnapshot, unknown>,
+    lenient,
+    (value: unknown) => ({ payload: value }),
+  );
 }

@@ -3,7 +3,9 @@
  * own assembler, so the same logic serves these, the async iterator and the one-call Promise.
  */
 import { Observable, type OperatorFunction } from 'rxjs';
-import { ParseError, excerptOf, withPartial } from '../../errors.js';
+import type { Assembler } from '../../assembly/assembler.js';
+import { assemblerSnapshots, type AssemblerInput } from '../../assembly/snapshots-operator.js';
+import { ParseError, excerptOf } from '../../errors.js';
 import { isDoneMessage, type SseMessage } from '../../transports/sse.js';
 import { createOpenAiAssembler, type OpenAiAssemblerOptions } from './assembler.js';
 import type { ChatCompletionChunk, ChatCompletionSnapshot } from './types.js';
@@ -61,44 +63,14 @@ export function openAiChunks(): OperatorFunction<SseMessage, ChatCompletionChunk
  */
 export function openAiSnapshots(options: OpenAiSnapshotsOptions = {}): OperatorFunction<SseMessage | ChatCompletionChunk, ChatCompletionSnapshot> {
   const { lenient = false, ...assemblerOptions } = options;
-  return (source) =>
-    new Observable<ChatCompletionSnapshot>((subscriber) => {
-      const assembler = createOpenAiAssembler(assemblerOptions);
-      let terminated = false;
-      let pushed = false;
-      const fail = (error: unknown) => subscriber.error(withPartial(error, pushed ? assembler.snapshot() : undefined));
-      return source.subscribe({
-        next(item) {
-          if (terminated) return;
-          try {
-            if (isSseMessage(item)) {
-              if (isDoneMessage(item)) {
-                terminated = true;
-                return;
-              }
-              assembler.push(parseMessage(item), { event: item.number });
-            } else {
-              assembler.push(item);
-            }
-          } catch (error) {
-            fail(error);
-            return;
-          }
-          pushed = true;
-          subscriber.next(assembler.snapshot());
-        },
-        error: fail,
-        complete() {
-          try {
-            assembler.finish(terminated, lenient);
-          } catch (error) {
-            fail(error);
-            return;
-          }
-          subscriber.complete();
-        },
-      });
-    });
+  return assemblerSnapshots(
+    () => createOpenAiAssembler(assemblerOptions) as Assembler<unknown, ChatCompletionSnapshot, unknown>,
+    lenient,
+    (item: SseMessage | ChatCompletionChunk): AssemblerInput => {
+      if (!isSseMessage(item)) return { payload: item };
+      return isDoneMessage(item) ? 'terminator' : { payload: parseMessage(item), position: { event: item.number } };
+    },
+  );
 }
 
 function isSseMessage(item: SseMessage | ChatCompletionChunk): item is SseMessage {
