@@ -97,7 +97,7 @@ export function summarizeProfile(profile, top = 20) {
 export async function profileContestant(body, contestant = 'chunkwise') {
   mkdirSync(RESULTS, { recursive: true });
   const before = new Set(readdirSync(RESULTS));
-  const task = { contestant, body, plan: { warmup: 2, minRuns: 5, maxRuns: 200, budgetMs: 4000, noGc: true } };
+  const task = { contestant, body, plan: { warmup: 2, minRuns: 5, maxRuns: 1e6, budgetMs: 4000, noGc: true } };
   const message = await runChild(join(BENCH, 'worker.mjs'), [JSON.stringify(task)], {
     execArgv: ['--expose-gc', '--cpu-prof', `--cpu-prof-dir=${RESULTS}`, '--cpu-prof-interval=200'],
   });

@@ -2,14 +2,14 @@
 // incremental-JSON benchmark and the 1,000-concurrent-streams load run. Prints markdown and
 // writes bench/results/latest.{json,md}.
 //
-//   node bench/run.mjs                  # everything (~10 minutes on 2 cores)
+//   node bench/run.mjs                  # everything (about 7–8 minutes on 2 cores)
 //   node bench/run.mjs --quick          # 2k and 20k bodies, fewer runs, no load/incremental
 //   node bench/run.mjs --only=openai-text,ollama-chat --sizes=20k
 //   flags: --rounds=N (default 2: each contestant is forked N times per body, runs pooled)
 //          --no-recordings --no-load --no-incremental --no-profile --profile (always profile)
 //          --readme (also write README-bench-section.md from this run)
 //          --clock=cpu (time process CPU instead of wall clock: for a busy shared machine)
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { contestantsFor } from './contestants.mjs';
@@ -19,9 +19,10 @@ import { snapshotDist } from './lib/dist-snapshot.mjs';
 import { runChild } from './lib/fork.mjs';
 import { machine } from './lib/machine.mjs';
 import { recordingBodies } from './lib/recordings.mjs';
-import { bodyTable, deriveRows, evaluateTargets, median, recordingsTable, targetsTable } from './lib/report.mjs';
-import { profileContestant, profileTable } from './profile.mjs';
 import { renderReadmeSection } from './lib/readme.mjs';
+import { renderResults } from './lib/render.mjs';
+import { deriveRows, evaluateTargets, median } from './lib/report.mjs';
+import { profileContestant } from './profile.mjs';
 
 const BENCH = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(BENCH, '..');
@@ -132,6 +133,7 @@ async function incrementalJson() {
 
 async function main() {
   snapshotDist(ROOT, BENCH);
+  mkdirSync(join(BENCH, 'results'), { recursive: true });
   const began = Date.now();
   const info = machine();
   log(`chunkwise bench on ${info.cpu}, ${info.nproc} cores, Node ${info.node}, load average ${info.loadAverage.join(' ')}`);
@@ -144,19 +146,30 @@ async function main() {
     body.toolArgsBytes = truth.default.toolArgs.reduce((n, a) => n + Buffer.byteLength(a), 0);
   }
 
+  const stages = {};
+  const stage = (name, since) => (stages[name] = Math.round((Date.now() - since) / 1000));
+  let since = Date.now();
   const results = new Map();
   for (const body of generated) results.set(body.name, await runBody(body, results));
+  stage('generated bodies', since);
+  since = Date.now();
 
   const recordings = args.has('no-recordings') ? { bodies: [], skipped: [] } : recordingBodies(join(ROOT, 'recordings'), DATA_DIR);
   const recordingResults = await runRecordings(recordings.bodies);
+  stage('recordings', since);
 
   const targets = evaluateTargets(results);
+  since = Date.now();
   const incremental = quick || args.has('no-incremental') ? undefined : await incrementalJson();
+  stage('incremental JSON', since);
+  since = Date.now();
   let load;
   if (!quick && !args.has('no-load')) {
     log('load run: 1,000 concurrent streams over loopback HTTP…');
     load = await runChild(join(BENCH, 'load.mjs'), [], { timeoutMs: 300_000 });
   }
+  stage('load run', since);
+  since = Date.now();
   if (load?.ok) targets.push(...load.targets);
 
   // Profile chunkwise where it misses a target against the floor (or always with --profile).
@@ -164,6 +177,11 @@ async function main() {
   if (!args.has('no-profile')) {
     const missed = new Set(targets.filter((t) => !t.pass && /floor|openai-node|AI SDK|linear/.test(t.target)).map((t) => t.body.replace(/-(2k|20k|200k)$/, '')));
     const wanted = args.has('profile') ? new Set(families) : missed;
+    if (wanted.size > 0) {
+      for (const f of readdirSync(join(BENCH, 'results'), { withFileTypes: true })) {
+        if (f.isFile() && /^CPU\..*\.cpuprofile$/.test(f.name)) rmSync(join(BENCH, 'results', f.name)); // the last run's
+      }
+    }
     for (const family of wanted) {
       const body = results.get(`${family}-20k`)?.body ?? results.get(`${family}-2k`)?.body;
       if (!body) continue;
@@ -180,13 +198,13 @@ async function main() {
       const body = results.get(`${family}-20k`)?.body;
       if (!body) continue;
       log(`breakdown of chunkwise on ${body.name}…`);
-      breakdowns.push(await runChild(join(BENCH, 'breakdown.mjs'), [body.name, '10']));
+      breakdowns.push(await runChild(join(BENCH, 'breakdown.mjs'), [body.name, '8']));
     }
   }
 
-  const out = { date: new Date().toISOString(), machine: { ...info, loadAverageAtEnd: machine().loadAverage }, command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`, clock, durationS: Math.round((Date.now() - began) / 1000), bodies: [...results.values()], recordings: recordingResults, recordingsSkipped: recordings.skipped, targets, incrementalJson: incremental, load, breakdowns, profiles };
-  const md = render(out);
-  mkdirSync(join(BENCH, 'results'), { recursive: true });
+  stage('profiles and breakdowns', since);
+  const out = { date: new Date().toISOString(), machine: { ...info, loadAverageAtEnd: machine().loadAverage }, command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`, clock, rounds: ROUNDS, durationS: Math.round((Date.now() - began) / 1000), stages, bodies: [...results.values()], recordings: recordingResults, recordingsSkipped: recordings.skipped, targets, incrementalJson: incremental, load, breakdowns, profiles };
+  const md = renderResults(out);
   writeFileSync(join(BENCH, 'results/latest.json'), `${JSON.stringify(out, null, 1)}\n`);
   writeFileSync(join(BENCH, 'results/latest.md'), md);
   if (args.has('readme')) writeFileSync(join(ROOT, 'README-bench-section.md'), renderReadmeSection(out));
@@ -194,36 +212,6 @@ async function main() {
   log(`done in ${out.durationS} s; wrote bench/results/latest.json and latest.md`);
 }
 
-function render(out) {
-  const m = out.machine;
-  const parts = [
-    `### Benchmark results (${out.date.slice(0, 10)})`,
-    '',
-    `${m.cpu}, ${m.nproc} cores, ${m.memoryGB} GB, Node ${m.node}, ${m.os}; load average ${m.loadAverage.join(' ')} at start, ${m.loadAverageAtEnd.join(' ')} at end; ${out.durationS} s in all. Command: \`${out.command}\`.`,
-    '',
-    `Each contestant gets the same bytes as a ReadableStream in 1–4 KiB pieces (seeded) and is timed (${out.clock === 'cpu' ? 'process CPU time' : 'wall clock'}) from the first read to the final object (median of the runs after warm-up), each in its own process. "request MB" is the peak RSS of one cold request above the resting process.`,
-    '',
-    ...(m.loadAverage[0] > m.nproc * 0.5 ? [`**The machine was busy (load average ${m.loadAverage[0]} on ${m.nproc} cores): times are noisy; compare the min column too.**`, ''] : []),
-    '#### Targets',
-    '',
-    targetsTable(out.targets),
-    '',
-  ];
-  for (const { body, rows } of out.bodies) parts.push(bodyTable(body, rows), '');
-  if (out.recordings.length) {
-    parts.push('#### Recordings (recordings/*, success cases)', '', recordingsTable(out.recordings), '');
-    if (out.recordingsSkipped.length) parts.push(`Skipped: ${out.recordingsSkipped.map((s) => `${s.name} (${s.reason})`).join(', ')}.`, '');
-  }
-  if (out.incrementalJson) {
-    parts.push('#### Incremental JSON (bench/incremental-json.ts)', '', out.incrementalJson.ok ? out.incrementalJson.table : `failed: ${out.incrementalJson.error}`, '');
-  }
-  if (out.load) parts.push('#### 1,000 concurrent streams (bench/load.mjs)', '', out.load.ok ? out.load.table : `failed: ${out.load.error}`, '');
-  if (out.breakdowns.length) parts.push('#### Where chunkwise\'s time goes (bench/breakdown.mjs)', '');
-  for (const b of out.breakdowns) parts.push(b.ok ? b.table : `Breakdown failed: ${b.error}`, '');
-  if (out.profiles.length) parts.push('#### CPU profiles of chunkwise (bench/profile.mjs)', '');
-  for (const p of out.profiles) parts.push(p.ok ? profileTable(p) : `Profile failed: ${p.error}`, '');
-  return parts.join('\n');
-}
 
 main().catch((error) => {
   console.error(error);

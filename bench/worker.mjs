@@ -56,16 +56,21 @@ async function timeBody(body, plan, measureMemory) {
   };
 
   // 1. One cold request: its peak RSS above the resting process (fresh process only).
-  const input = stream();
+  let input = stream();
   gc();
   gc();
   const restingRss = process.memoryUsage().rss;
   const peakBefore = process.resourceUsage().maxRSS * 1024;
   const start = now();
-  let result = await run(input, body);
+  // The result goes into `held` by callback, not through an awaited value: a suspended async
+  // frame can keep the last awaited promise (and so the result) alive, which would hide it
+  // from the retained-memory measurement below.
+  const held = {};
+  await new Promise((resolve, reject) => run(input, body).then((r) => resolve(void (held.result = r)), reject));
   const coldMs = now() - start;
   const peakAfter = process.resourceUsage().maxRSS * 1024;
-  verify(result);
+  verify(held.result);
+  input = undefined; // the spent stream can reach a contestant's closures, and so its result
   let memory;
   if (measureMemory) {
     // What the request leaves behind: live heap with the result held, minus without it.
@@ -76,7 +81,7 @@ async function timeBody(body, plan, measureMemory) {
       return m.heapUsed + m.external;
     };
     const holding = live();
-    result = undefined;
+    held.result = undefined;
     const retainedMB = Math.max(0, (holding - live()) / 1e6); // below 0 is GC noise
     memory = {
       peakRssMB: peakAfter / 1e6,

@@ -12,7 +12,13 @@ export function runChild(script, args, { execArgv = ['--expose-gc'], timeoutMs =
     child.on('exit', (code, signal) => {
       clearTimeout(timer);
       if (message) resolve(message);
-      else resolve({ ok: false, error: signal === 'SIGKILL' ? `timed out after ${timeoutMs / 1000} s` : `exited with ${code ?? signal}: ${stderr.trim().split('\n').slice(-3).join(' | ')}` });
+      else resolve({ ok: false, error: signal === 'SIGKILL' ? `timed out after ${timeoutMs / 1000} s` : `exited with ${code ?? signal}: ${lastError(stderr)}` });
     });
   });
+}
+
+/** The line of a crash's stderr that names the error, else its last lines. */
+function lastError(stderr) {
+  const lines = stderr.trim().split('\n');
+  return lines.find((l) => /^\w*Error\b|Error:/.test(l))?.trim() ?? lines.slice(-3).join(' | ');
 }

@@ -1,6 +1,48 @@
 // The README's "Performance" section, rendered from one run's results (run.mjs --readme
 // writes it to README-bench-section.md for the lead to merge).
-import { targetsTable } from './report.mjs';
+/** One row per target: its value on each body, PASS when every body passes. */
+function targetsSummary(targets) {
+  const groups = new Map();
+  for (const t of targets) {
+    if (!groups.has(t.target)) groups.set(t.target, []);
+    groups.get(t.target).push(t);
+  }
+  const lines = ['| target | measured | result |', '|---|---|---|'];
+  for (const [target, list] of groups) {
+    const value = (t) => t.display ?? (t.value === undefined ? '–' : `${t.value.toFixed(2)}×`);
+    const measured = list.map((t) => `${t.body} ${value(t)}${t.pass ? '' : ' ✗'}`).join(' · ');
+    const missed = list.filter((t) => !t.pass).length;
+    lines.push(`| ${target} | ${measured} | ${missed === 0 ? 'PASS' : `**MISS** (${missed} of ${list.length})`} |`);
+  }
+  return lines.join('\n');
+}
+
+/** The headline numbers in words, from the 20k and 200k bodies. */
+function summary(out) {
+  const big = out.bodies.filter(({ body }) => body.size !== '2k');
+  const ratios = (name, key) => big.map(({ rows }) => rows.find((r) => r.contestant === name)?.[key]).filter((x) => x !== undefined && Number.isFinite(x));
+  const range = (xs, digits = 1) => (xs.length ? `${Math.min(...xs).toFixed(digits)}–${Math.max(...xs).toFixed(digits)}×` : '–');
+  const logprobs = out.bodies.find(({ body }) => body.name === 'openai-logprobs-200k') ?? out.bodies.find(({ body }) => body.name === 'openai-logprobs-20k');
+  const mem = (name) => logprobs?.rows.find((r) => r.contestant === name)?.memory;
+  const cw = mem('chunkwise');
+  const on = mem('openai-node');
+  const lines = [
+    `- On the 20k- and 200k-token bodies chunkwise takes ${range(ratios('chunkwise', 'xFloor'), 2)} the floor's time with events subscribed (\`assemble()\`: ${range(ratios('chunkwise-assemble', 'xFloor'), 2)}).`,
+    `- openai-node takes ${range(ratios('openai-node', 'xChunkwise'))} chunkwise's time, the AI SDK ${range(ratios('ai-sdk', 'xChunkwise'))}, ollama-js ${range(ratios('ollama-js', 'xChunkwise'), 2)}.`,
+  ];
+  if (cw && on) {
+    lines.push(
+      `- Memory, ${logprobs.body.name}: the final object with its ${logprobs.body.tokens.toLocaleString('en-US')} logprob tokens holds ${cw.retainedMB.toFixed(0)} MB in chunkwise and ${on.retainedMB.toFixed(0)} MB in openai-node (the same objects); one request peaks ${cw.requestMB.toFixed(0)} MB above the resting process in chunkwise, ${on.requestMB.toFixed(0)} MB in openai-node.`,
+    );
+  }
+  const linear = out.targets.filter((t) => t.target.startsWith('linear'));
+  if (linear.length) lines.push(`- Cost grows linearly: chunkwise's time on 200k tokens is ${range(linear.map((t) => t.value))} its time on 20k.`);
+  if (out.load?.ok) {
+    const net = out.load.perStream.netBytes;
+    lines.push(`- ${out.load.streams.toLocaleString('en-US')} concurrent streams over loopback HTTP in one process: ${out.load.chunkwise.completedCorrectly} correct, ${(out.load.chunkwise.totalMs / 1000).toFixed(1)} s, ${net === undefined ? '–' : (net / 1024).toFixed(1)} KiB per active stream beyond HTTP and the assembled object, no timers left behind.`);
+  }
+  return lines.join('\n');
+}
 
 const ms = (x) => (x === undefined ? '–' : x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
 const times = (x) => (x === undefined ? '' : ` (${x >= 10 ? x.toFixed(0) : x.toFixed(2)}×)`);
@@ -46,7 +88,8 @@ function memoryTable(bodies) {
 
 export function renderReadmeSection(out) {
   const m = out.machine;
-  const busy = m.loadAverage[0] > m.nproc * 0.5;
+  const load = Math.max(m.loadAverage[0], m.loadAverageAtEnd?.[0] ?? 0);
+  const busy = load > m.nproc * 0.75;
   return [
     '## Performance',
     '',
@@ -60,11 +103,15 @@ export function renderReadmeSection(out) {
       (out.clock === 'cpu' ? 'process CPU time, `--clock=cpu`' : 'wall clock') +
       ').',
     '',
-    `Measured ${out.date.slice(0, 10)} on ${m.cpu} (${m.nproc} cores, \`nproc\` = ${m.nproc}), ${m.memoryGB} GB, Node ${m.node}, ${m.os}.${busy ? ` The machine was shared and busy (load average ${m.loadAverage[0]} on ${m.nproc} cores), so the numbers are noisier than they would be on an idle machine.` : ''} Reproduce with:`,
+    `Measured ${out.date.slice(0, 10)} on ${m.cpu} (${m.nproc} cores, \`nproc\` = ${m.nproc}), ${m.memoryGB} GB, Node ${m.node}, ${m.os}.${busy ? ` The machine was shared with other work (1-minute load average ${m.loadAverage[0]} at the start, ${m.loadAverageAtEnd?.[0]} at the end, on ${m.nproc} cores), so the numbers are noisier than on an idle machine; each contestant was forked in ${out.rounds ?? 2} interleaved rounds to spread the disturbance.` : ''} Reproduce with:`,
     '',
     '```sh',
     'npm run bench            # builds, then node bench/run.mjs; results in bench/results/latest.{md,json}',
     '```',
+    '',
+    '### Summary',
+    '',
+    summary(out),
     '',
     '### Bytes to final object (median ms)',
     '',
@@ -76,10 +123,12 @@ export function renderReadmeSection(out) {
     '',
     '### Targets',
     '',
-    targetsTable(out.targets),
+    targetsSummary(out.targets),
     '',
     out.load?.ok ? `### 1,000 concurrent streams\n\n${out.load.table}\n` : '',
-    'The full tables (MB/s, ns per chunk, peak RSS, every ratio), the recordings, the incremental-JSON benchmark and CPU profiles are in `bench/results/latest.md`.',
+    'Notes: the peers\' times include what their clients do per request besides reading the body (building the request, for openai-node and the AI SDK) because that is how they are used; a peer that takes several seconds a run on a 200k body is measured by one cold run; a contestant estimated above 45 s a run would be skipped and extrapolated (none was: the AI SDK 6 grows linearly on these bodies). Small bodies (2k tokens, and the few-KB recordings) are dominated by per-request costs and are the noisiest rows.',
+    '',
+    'The full tables (MB/s, ns per chunk, peak RSS, every ratio), the recordings (where openai-node and the AI SDK fail some cases: keep-alive events with empty data, `n: 2`, a tool call without `finish_reason`), the incremental-JSON benchmark, where chunkwise\'s time goes layer by layer, and CPU profiles are in `bench/results/latest.md`.',
     '',
   ].join('\n');
 }

@@ -115,7 +115,7 @@ export function evaluateTargets(results) {
 export function targetsTable(targets) {
   const lines = ['| target | body | value | result |', '|---|---|--:|---|'];
   for (const t of targets) {
-    const value = t.value === undefined ? '–' : t.target.startsWith('request memory') ? `${t.value.toFixed(2)}` : `${t.value.toFixed(2)}×`;
+    const value = t.display ?? (t.value === undefined ? '–' : t.target.startsWith('request memory') ? `${t.value.toFixed(2)}×` : `${t.value.toFixed(2)}×`);
     lines.push(`| ${t.target} | ${t.body} | ${value} | ${t.pass ? 'PASS' : '**MISS**'}${t.note ? ` (${t.note})` : ''} |`);
   }
   return lines.join('\n');

@@ -1,0 +1,34 @@
+// bench/results/latest.md: every table of one run, from run.mjs's result object.
+import { profileTable } from '../profile.mjs';
+import { bodyTable, recordingsTable, targetsTable } from './report.mjs';
+
+export function renderResults(out) {
+  const m = out.machine;
+  const parts = [
+    `### Benchmark results (${out.date.slice(0, 10)})`,
+    '',
+    `${m.cpu}, ${m.nproc} cores, ${m.memoryGB} GB, Node ${m.node}, ${m.os}; load average ${m.loadAverage.join(' ')} at start, ${m.loadAverageAtEnd.join(' ')} at end; ${out.durationS} s in all (${Object.entries(out.stages).map(([k, v]) => `${k} ${v} s`).join(', ')}). Command: \`${out.command}\`.`,
+    '',
+    `Each contestant gets the same bytes as a ReadableStream in 1–4 KiB pieces (seeded) and is timed (${out.clock === 'cpu' ? 'process CPU time' : 'wall clock'}) from the first read to the final object (median of the runs after warm-up), each in its own process. "request MB" is the peak RSS of one cold request above the resting process.`,
+    '',
+    ...(Math.max(m.loadAverage[0], m.loadAverageAtEnd[0]) > m.nproc * 0.75 ? [`**The machine was busy (1-minute load average ${m.loadAverage[0]} at the start, ${m.loadAverageAtEnd[0]} at the end, on ${m.nproc} cores): times are noisy; compare the min column too.**`, ''] : []),
+    '#### Targets',
+    '',
+    targetsTable(out.targets),
+    '',
+  ];
+  for (const { body, rows } of out.bodies) parts.push(bodyTable(body, rows), '');
+  if (out.recordings.length) {
+    parts.push('#### Recordings (recordings/*, success cases)', '', recordingsTable(out.recordings), '');
+    if (out.recordingsSkipped.length) parts.push(`Skipped: ${out.recordingsSkipped.map((s) => `${s.name} (${s.reason})`).join(', ')}.`, '');
+  }
+  if (out.incrementalJson) {
+    parts.push('#### Incremental JSON (bench/incremental-json.ts)', '', out.incrementalJson.ok ? out.incrementalJson.table : `failed: ${out.incrementalJson.error}`, '');
+  }
+  if (out.load) parts.push('#### 1,000 concurrent streams (bench/load.mjs)', '', out.load.ok ? out.load.table : `failed: ${out.load.error}`, '');
+  if (out.breakdowns.length) parts.push('#### Where chunkwise\'s time goes (bench/breakdown.mjs)', '');
+  for (const b of out.breakdowns) parts.push(b.ok ? b.table : `Breakdown failed: ${b.error}`, '');
+  if (out.profiles.length) parts.push('#### CPU profiles of chunkwise (bench/profile.mjs)', '');
+  for (const p of out.profiles) parts.push(p.ok ? profileTable(p) : `Profile failed: ${p.error}`, '');
+  return parts.join('\n');
+}
