@@ -43,8 +43,21 @@ function statusOf(o: Record<string, unknown>): { status?: number } {
   return {};
 }
 
-/** Cheap test used on raw SSE data before paying for a second JSON.parse. */
-export const ERROR_PAYLOAD_PREFIX = /^\s*\{\s*"error"\s*:/;
+const ERROR_PAYLOAD_PREFIX = /^\s*\{\s*"error"\s*:/;
+
+/**
+ * Cheap test on raw SSE data before paying for a second JSON.parse: a character check for the
+ * usual compact `{"error"…` and `{"id"…`, the regex only for data that starts with white space.
+ */
+export function looksLikeErrorPayload(data: string): boolean {
+  const first = data.charCodeAt(0);
+  if (first === 123 /* { */) {
+    const second = data.charCodeAt(1);
+    if (second === 34 /* " */) return data.startsWith('error"', 2);
+    return second <= 32 && ERROR_PAYLOAD_PREFIX.test(data);
+  }
+  return first <= 32 && ERROR_PAYLOAD_PREFIX.test(data);
+}
 
 function finishedWithError(choice: unknown): boolean {
   return typeof choice === 'object' && choice !== null && (choice as { finish_reason?: unknown }).finish_reason === 'error';

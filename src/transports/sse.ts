@@ -1,7 +1,7 @@
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { Observable, type OperatorFunction } from 'rxjs';
 import { LimitError, ParseError, ProviderError, excerptOf, toChunkwiseError, type ChunkwiseError } from '../errors.js';
-import { ERROR_PAYLOAD_PREFIX, providerErrorFrom } from './provider-error.js';
+import { looksLikeErrorPayload, providerErrorFrom } from './provider-error.js';
 import { firstInvalidUtf8, incompleteUtf8Suffix } from './utf8.js';
 
 /** One Server-Sent Event, as the server framed it. */
@@ -105,7 +105,7 @@ export function createSseDecoder(sink: SseSink, options: SseDecoderOptions = {})
       }
       // Keep-alives: `event: ping` (any data) and empty data are never fatal.
       if (type === 'ping' || data.length === 0 || isBlank(data)) return;
-      if (ERROR_PAYLOAD_PREFIX.test(data)) {
+      if (looksLikeErrorPayload(data)) {
         const error = payloadError(data, number);
         if (error) {
           stop(error);

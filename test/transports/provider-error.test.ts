@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ProviderError } from '../../src/errors.js';
-import { ERROR_PAYLOAD_PREFIX, providerErrorFrom } from '../../src/transports/provider-error.js';
+import { looksLikeErrorPayload, providerErrorFrom } from '../../src/transports/provider-error.js';
 
 // Named payloads, as providers put them inside a stream.
 const OPENAI_ERROR = { error: { message: 'The server had an error while processing your request.', type: 'server_error', param: null, code: null } };
@@ -45,8 +45,11 @@ describe('providerErrorFrom', () => {
   });
 
   it('the cheap prefix test matches error payloads with any spacing, and not chunks', () => {
-    expect(ERROR_PAYLOAD_PREFIX.test('{"error":{"message":"x"}}')).toBe(true);
-    expect(ERROR_PAYLOAD_PREFIX.test(' { "error" : "x" }')).toBe(true);
-    expect(ERROR_PAYLOAD_PREFIX.test('{"id":"chatcmpl-1","choices":[]}')).toBe(false);
+    expect(looksLikeErrorPayload('{"error":{"message":"x"}}')).toBe(true);
+    expect(looksLikeErrorPayload(' { "error" : "x" }')).toBe(true);
+    expect(looksLikeErrorPayload('{ "error": "x" }')).toBe(true);
+    expect(looksLikeErrorPayload('{"id":"chatcmpl-1","choices":[]}')).toBe(false);
+    expect(looksLikeErrorPayload('{"errors":[]}')).toBe(false);
+    expect(looksLikeErrorPayload('[DONE]')).toBe(false);
   });
 });
