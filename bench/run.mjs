@@ -7,7 +7,7 @@
 //   node bench/run.mjs --only=openai-text,ollama-chat --sizes=20k
 //   flags: --rounds=N (default 2: each contestant is forked N times per body, runs pooled)
 //          --no-recordings --no-load --no-incremental --no-profile --profile (always profile)
-//          --readme (also write README-bench-section.md from this run)
+//          --readme (also write bench/results/readme-section.md, the README's Performance section, from this run)
 //          --clock=cpu (time process CPU instead of wall clock: for a busy shared machine)
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -207,7 +207,7 @@ async function main() {
   const md = renderResults(out);
   writeFileSync(join(BENCH, 'results/latest.json'), `${JSON.stringify(out, null, 1)}\n`);
   writeFileSync(join(BENCH, 'results/latest.md'), md);
-  if (args.has('readme')) writeFileSync(join(ROOT, 'README-bench-section.md'), renderReadmeSection(out));
+  if (args.has('readme')) writeFileSync(join(ROOT, 'bench/results/readme-section.md'), renderReadmeSection(out));
   console.log(md);
   log(`done in ${out.durationS} s; wrote bench/results/latest.json and latest.md`);
 }

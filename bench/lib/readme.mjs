@@ -1,5 +1,5 @@
 // The README's "Performance" section, rendered from one run's results (run.mjs --readme
-// writes it to README-bench-section.md for the lead to merge).
+// writes it to bench/results/readme-section.md for the lead to merge).
 /** One row per target: its value on each body, PASS when every body passes. */
 function targetsSummary(targets) {
   const groups = new Map();
