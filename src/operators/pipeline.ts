@@ -1,11 +1,12 @@
-import type { Assembler, AssemblerOptions, ProviderName, ProviderSpec, TransportName } from '../assembly/assembler.js';
+import type { Assembler, AssemblerOptions, ProviderName, ProviderSpec } from '../assembly/assembler.js';
 import type { StreamEvent } from '../assembly/events.js';
-import { createIncrementalJson } from '../assembly/incremental-json.js';
-import { ChunkwiseError, LimitError, ParseError, TruncatedStreamError, UsageError, excerptOf, isAbortLike, withPartial } from '../errors.js';
-import { providerForTransport, providerFromContentType, transportFromFirstBytes } from '../providers/detect.js';
+import { ChunkwiseError, ParseError, UsageError, excerptOf, withPartial } from '../errors.js';
+import { providerForTransport, providerFromContentType } from '../providers/detect.js';
 import { PROVIDER_NAMES, providerSpec } from '../providers/registry.js';
 import { createNdjsonDecoder } from '../transports/ndjson.js';
 import { createSseDecoder } from '../transports/sse.js';
+import { asEventSizeLimit, truncationOf, unexpected } from './pipeline-errors.js';
+import { createTransportSniffer } from './sniff-transport.js';
 
 export interface PipelineOptions extends Omit<AssemblerOptions, 'onEvent'> {
   /** `'openai' | 'groq' | 'ollama'`; detected from the content type, else from the first bytes. */
@@ -48,9 +49,7 @@ export function createPipeline(options: PipelineOptions, sink: PipelineSink): Pi
   let provider = options.provider;
   let assembler: Assembler<unknown, unknown, unknown> | undefined;
   let decoder: { feed(piece: Uint8Array): void; end(): void } | undefined;
-  let waiting: Uint8Array[] = [];
-  /** Bytes looked at together to detect the transport (until 3: a BOM may arrive cut). */
-  let sniffed = 0;
+  const sniffer = createTransportSniffer();
   let pushed = false;
   let terminated = false;
   let settled = false;
@@ -91,21 +90,9 @@ export function createPipeline(options: PipelineOptions, sink: PipelineSink): Pi
    */
   const cutShort = (error: ParseError, text: string | undefined) => {
     if (settled) return;
-    if (text !== undefined && !startsJsonValue(text) && !'[DONE]'.startsWith(text)) {
-      fail(error);
-      return;
-    }
-    if (options.lenient) return;
-    const where = error.event !== undefined ? `SSE event ${error.event}` : error.line !== undefined ? `line ${error.line}` : 'its last event';
-    fail(
-      new TruncatedStreamError(`The stream ended in the middle of ${where}: ${error.message}`, {
-        ...(error.event !== undefined ? { event: error.event } : {}),
-        ...(error.line !== undefined ? { line: error.line } : {}),
-        ...(error.offset !== undefined ? { offset: error.offset } : {}),
-        ...(error.excerpt !== undefined ? { excerpt: error.excerpt } : {}),
-        cause: error,
-      }),
-    );
+    const truncated = truncationOf(error, text);
+    if (truncated === undefined) fail(error);
+    else if (!options.lenient) fail(truncated);
   };
 
   const push = (payload: unknown, position: { line?: number; event?: number }) => {
@@ -174,34 +161,23 @@ export function createPipeline(options: PipelineOptions, sink: PipelineSink): Pi
       if (settled) return;
       if (!decoder) {
         if (provider === undefined) {
-          waiting.push(piece);
-          let transport: TransportName | undefined;
-          if (sniffed < 3) {
-            // The first three bytes together: a BOM cut after its first byte is not SSE text.
-            const head = concat(waiting);
-            sniffed = head.byteLength;
-            transport = head.byteLength < 3 && isBomStart(head) ? undefined : transportFromFirstBytes(head);
-          } else transport = transportFromFirstBytes(piece);
+          const transport = sniffer.push(piece);
           if (transport === undefined) return;
           provider = providerForTransport(transport);
-        } else {
-          waiting.push(piece);
+          start(providerSpec(provider));
+          for (const p of sniffer.take()) if (!settled) decoder!.feed(p);
+          return;
         }
         start(providerSpec(provider));
-        const queued = waiting;
-        waiting = [];
-        for (const p of queued) if (!settled) decoder!.feed(p);
-        return;
       }
-      decoder.feed(piece);
+      decoder!.feed(piece);
     },
     end() {
       if (settled) return;
       if (!decoder) {
-        if (provider === undefined) provider = options.provider ?? 'openai';
+        provider ??= 'openai';
         start(providerSpec(provider));
-        for (const p of waiting) decoder!.feed(p);
-        waiting = [];
+        for (const p of sniffer.take()) if (!settled) decoder!.feed(p);
       }
       ending = true;
       decoder!.end();
@@ -211,54 +187,4 @@ export function createPipeline(options: PipelineOptions, sink: PipelineSink): Pi
     fail,
     snapshot,
   };
-}
-
-/** True when `text` is the start of a JSON value (or blank): what a cut would leave of one. */
-function startsJsonValue(text: string): boolean {
-  const json = createIncrementalJson();
-  json.feed(text);
-  return json.error === undefined;
-}
-
-const BOM = [0xef, 0xbb, 0xbf];
-
-/** True when `bytes` (shorter than 3) are the start of a UTF-8 BOM. */
-function isBomStart(bytes: Uint8Array): boolean {
-  for (let i = 0; i < bytes.byteLength; i++) if (bytes[i] !== BOM[i]) return false;
-  return true;
-}
-
-function concat(pieces: Uint8Array[]): Uint8Array {
-  if (pieces.length === 1) return pieces[0]!;
-  let length = 0;
-  for (const p of pieces) length += p.byteLength;
-  const out = new Uint8Array(length);
-  let at = 0;
-  for (const p of pieces) {
-    out.set(p, at);
-    at += p.byteLength;
-  }
-  return out;
-}
-
-/**
- * An assembler throws ChunkwiseErrors; anything else (a RangeError from a value nested too deep
- * to copy, a bug) was still set off by the data at `position`: a ParseError that says where,
- * rather than the NetworkError that `toChunkwiseError` would make of it.
- */
-function unexpected(error: unknown, position: { line?: number; event?: number }): unknown {
-  if (error instanceof ChunkwiseError || isAbortLike(error)) return error;
-  const what = position.event !== undefined ? 'An SSE event' : position.line !== undefined ? 'A line' : 'The response';
-  const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  return new ParseError(`${what} could not be assembled (${detail})`, { ...position, cause: error });
-}
-
-/** The NDJSON decoder's `maxLineBytes` is this pipeline's `maxEventSize`: name the option the caller set. */
-function asEventSizeLimit(error: ChunkwiseError): ChunkwiseError {
-  if (!(error instanceof LimitError) || error.limitName !== 'maxLineBytes') return error;
-  return new LimitError('maxEventSize', error.limit, `An NDJSON line is longer than maxEventSize (${error.limit} bytes)`, {
-    ...(error.line !== undefined ? { line: error.line } : {}),
-    ...(error.offset !== undefined ? { offset: error.offset } : {}),
-    cause: error,
-  });
 }
