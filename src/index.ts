@@ -6,6 +6,7 @@ export type { Assembler, AssemblerOptions, ProviderName, ProviderSpec, Transport
 export { fromSource, type ByteSource, type SourceOptions, type ExpectedFormat } from './sources/from-source.js';
 export { idleTimeout } from './sources/idle-timeout.js';
 
+export type { ByteDecoder } from './transports/byte-decoder.js';
 export { createSseDecoder, decodeSse, isDoneMessage, type SseMessage, type SseDecoder, type SseDecoderOptions, type SseSink } from './transports/sse.js';
 export { createNdjsonDecoder, decodeNdjson, type NdjsonDecoder, type NdjsonDecoderOptions, type NdjsonSink } from './transports/ndjson.js';
 export { providerErrorFrom } from './transports/provider-error.js';

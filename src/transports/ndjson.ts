@@ -1,5 +1,6 @@
 import { Observable, type OperatorFunction } from 'rxjs';
 import { LimitError, ParseError, excerptOf, toChunkwiseError, type ChunkwiseError } from '../errors.js';
+import type { ByteDecoder } from './byte-decoder.js';
 import { providerErrorFrom } from './provider-error.js';
 import { firstInvalidUtf8, incompleteUtf8Suffix } from './utf8.js';
 
@@ -25,11 +26,7 @@ export interface NdjsonSink {
   unterminated?(text: string, error: ParseError): void;
 }
 
-export interface NdjsonDecoder {
-  feed(piece: Uint8Array | string): void;
-  end(): void;
-  readonly bytes: number;
-}
+export type NdjsonDecoder = ByteDecoder;
 
 export const DEFAULT_MAX_LINE_BYTES = 64 * 1024 * 1024;
 const LF = 10;

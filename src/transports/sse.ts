@@ -1,6 +1,7 @@
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { Observable, type OperatorFunction } from 'rxjs';
 import { LimitError, ParseError, ProviderError, excerptOf, toChunkwiseError, type ChunkwiseError } from '../errors.js';
+import type { ByteDecoder } from './byte-decoder.js';
 import { looksLikeErrorPayload, providerErrorFrom } from './provider-error.js';
 import { firstInvalidUtf8, incompleteUtf8Suffix } from './utf8.js';
 
@@ -35,13 +36,7 @@ export interface SseSink {
   unterminated?(error: ParseError): void;
 }
 
-export interface SseDecoder {
-  feed(piece: Uint8Array | string): void;
-  /** The byte stream ended. */
-  end(): void;
-  /** Bytes fed so far. */
-  readonly bytes: number;
-}
+export type SseDecoder = ByteDecoder;
 
 export const DEFAULT_MAX_EVENT_SIZE = 64 * 1024 * 1024;
 const LF = 10;

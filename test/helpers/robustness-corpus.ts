@@ -89,6 +89,16 @@ export function asChunkwiseError(error: unknown): ChunkwiseError {
   return error;
 }
 
+/** The ChunkwiseError a promise fails with; a result, or another error type, fails the test. */
+export async function failure(promise: Promise<unknown>): Promise<ChunkwiseError> {
+  try {
+    await promise;
+  } catch (error) {
+    return asChunkwiseError(error);
+  }
+  throw new Error('expected a failure, got a result');
+}
+
 /** What must be identical between two runs over the same bytes, whatever the cuts. */
 export function comparable(outcome: Outcome): unknown {
   if (outcome.ok) return { ok: true, json: JSON.stringify(outcome.value), value: outcome.value };

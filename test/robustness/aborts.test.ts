@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { AbortError, ChunkwiseError, assemble, streamEvents, streamResponse, type StreamEvent } from '../../src/index.js';
 import { startTestServer, type Exchange, type TestServer } from '../helpers/http-server.js';
-import { asChunkwiseError } from '../helpers/robustness-corpus.js';
+import { failure } from '../helpers/robustness-corpus.js';
 
 /*
  * Aborts: an AbortSignal given to `assemble`, `streamResponse(…).abort()`, and unsubscribing
@@ -47,14 +47,6 @@ async function keepWriting(exchange: Exchange, from: number, max = 400): Promise
   return written;
 }
 
-async function failure(promise: Promise<unknown>): Promise<ChunkwiseError> {
-  try {
-    await promise;
-  } catch (error) {
-    return asChunkwiseError(error);
-  }
-  throw new Error('expected a failure, got a result');
-}
 
 const contentOf = (value: any): string | undefined => value?.choices?.[0]?.message?.content;
 

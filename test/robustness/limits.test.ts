@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ChunkwiseError, LimitError, assemble, streamEvents } from '../../src/index.js';
 import { startTestServer, type TestServer } from '../helpers/http-server.js';
-import { asChunkwiseError } from '../helpers/robustness-corpus.js';
+import { failure } from '../helpers/robustness-corpus.js';
 
 /*
  * Limits: an SSE event or NDJSON line above `maxEventSize`, or a body above `maxTotalBytes`,
@@ -18,14 +18,6 @@ const HEAD = { id: 'chatcmpl-l', object: 'chat.completion.chunk', created: 1, mo
 const sseChunk = (content: string) => `data: ${JSON.stringify({ ...HEAD, choices: [{ index: 0, delta: { content }, finish_reason: null }] })}\n\n`;
 const ndjsonLine = (content: string, done = false) => `${JSON.stringify({ model: 'm', created_at: 't', message: { role: 'assistant', content }, done })}\n`;
 
-async function failure(promise: Promise<unknown>): Promise<ChunkwiseError> {
-  try {
-    await promise;
-  } catch (error) {
-    return asChunkwiseError(error);
-  }
-  throw new Error('expected a failure, got a result');
-}
 
 /** A lazy source: `head` first, then 64 KB pieces of `fill` (never a line end) up to `total` bytes; counts what was pulled. */
 function endless(head: string, fill: string, total: number) {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ChunkwiseError, HttpError, ProviderError, assemble, streamResponse } from '../../src/index.js';
 import { startTestServer, type TestServer } from '../helpers/http-server.js';
-import { RECORDINGS_DIR, asChunkwiseError } from '../helpers/robustness-corpus.js';
+import { RECORDINGS_DIR, failure } from '../helpers/robustness-corpus.js';
 
 /*
  * Errors a provider reports: inside the stream after a 200 (OpenAI `data: {"error": …}`, Groq
@@ -18,14 +18,6 @@ const expected = (name: string) => JSON.parse(readFileSync(join(RECORDINGS_DIR, 
 const SSE = { 'content-type': 'text/event-stream; charset=utf-8' };
 const NDJSON = { 'content-type': 'application/x-ndjson' };
 
-async function failure(promise: Promise<unknown>): Promise<ChunkwiseError> {
-  try {
-    await promise;
-  } catch (error) {
-    return asChunkwiseError(error);
-  }
-  throw new Error('expected a failure, got a result');
-}
 
 let server: TestServer;
 beforeAll(async () => {
