@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../helpers/seeded-random.js';
 import { LimitError, ParseError, UsageError } from '../../src/errors.js';
 import { createIncrementalJson, type IncrementalJson, type JsonPath } from '../../src/assembly/incremental-json.js';
 import { IncrementalJsonParser } from '../../src/assembly/incremental-json/parser.js';
@@ -32,17 +33,6 @@ function parseFragments(fragments: readonly string[]): unknown {
   const json = createIncrementalJson();
   for (const f of fragments) json.feed(f);
   return json.end();
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const SHORT_ESCAPES: Record<string, string> = { '"': '\\"', '\\': '\\\\', '\b': '\\b', '\f': '\\f', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
@@ -193,7 +183,7 @@ describe('createIncrementalJson', () => {
   it('gives the same final value as JSON.parse for arbitrary JSON texts cut into arbitrary fragments', () => {
     fc.assert(
       fc.property(jsonValue, fc.integer(), fragmentSizes, (value, seed, sizes) => {
-        const text = serialize(value, mulberry32(seed));
+        const text = serialize(value, seededRandom(seed));
         expect(parseFragments(cut(text, sizes))).toStrictEqual(JSON.parse(text));
       }),
       { numRuns: 400 },
@@ -214,7 +204,7 @@ describe('createIncrementalJson', () => {
   it('keeps every partial value a prefix of the final value and shares the closed subtrees between partials', () => {
     fc.assert(
       fc.property(jsonValue, fc.integer(), fragmentSizes, (value, seed, sizes) => {
-        const text = serialize(value, mulberry32(seed));
+        const text = serialize(value, seededRandom(seed));
         const expected = JSON.parse(text);
         expect(feedChecking(cut(text, sizes), expected)).toStrictEqual(expected);
       }),

@@ -3,10 +3,10 @@
  * recordings (sampled offsets for bodies of 8 KB and more), strict and lenient. Shared by the
  * shard files so that vitest runs the shards in parallel.
  */
-import { expect } from 'vitest';
+import { afterAll, describe, expect, test } from 'vitest';
 import { assemble } from '../../src/index.js';
 import { interestingOffsets } from './robustness-cuts.js';
-import { isObject, outcomeOf, prefixViolations, seededRandom, summarize, withoutLateFields, type Outcome, type Recording } from './robustness-corpus.js';
+import { isObject, loadCorpus, outcomeOf, prefixViolations, seededRandom, summarize, withoutLateFields, type Outcome, type Recording } from './robustness-corpus.js';
 
 export const SMALL_BODY = 8 * 1024;
 /** Offsets tried in a body of SMALL_BODY bytes or more (plus every interesting offset). */
@@ -159,4 +159,27 @@ export function seedOf(name: string): number {
   let h = 0x7a1c_0ff5;
   for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193) >>> 0;
   return h;
+}
+
+/** One shard's test file body: the cut sweep over every `count`-th recording, and a tally line. */
+export function truncationShard(index: number, count: number): void {
+  const recordings = shard(loadCorpus(), index, count);
+  const total: TruncationTally = { offsets: 0, lenient: 0, complete: 0, completeWithoutUsage: 0, truncated: 0, provider: 0 };
+  const started = performance.now();
+  const name = `shard ${index + 1}/${count}`;
+
+  describe(`truncation at every byte offset (${name})`, () => {
+    test.each(recordings.map((r) => [r.name, r] as const))('%s', async (_name, recording) => {
+      const tally = await checkEveryCut(recording, seedOf(recording.name));
+      for (const key of Object.keys(total) as Array<keyof TruncationTally>) total[key] += tally[key];
+    });
+
+    afterAll(() => {
+      const seconds = ((performance.now() - started) / 1000).toFixed(1);
+      console.log(
+        `truncation ${name}: ${recordings.length} recordings, ${total.offsets} cuts (+${total.lenient} lenient) in ${seconds} s: ` +
+          `${total.truncated} truncated, ${total.provider} provider errors, ${total.complete} complete (${total.completeWithoutUsage} of them without the usage chunk)`,
+      );
+    });
+  });
 }
