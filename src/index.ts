@@ -3,7 +3,7 @@ export * from './errors.js';
 export type { StreamEvent, StreamEventType, EventOf, TokenLogprob, UsageInfo } from './assembly/events.js';
 export type { Assembler, AssemblerOptions, ProviderName, ProviderSpec, TransportName } from './assembly/assembler.js';
 
-export { fromSource, type ByteSource, type SourceOptions, type ExpectedFormat } from './sources/from-source.js';
+export { fromSource, type ByteSource, type ReadyByteSource, type SourceOptions, type ExpectedFormat } from './sources/from-source.js';
 export { idleTimeout } from './sources/idle-timeout.js';
 
 export type { ByteDecoder } from './transports/byte-decoder.js';
