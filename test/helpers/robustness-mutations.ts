@@ -44,6 +44,15 @@ function jsonLines(lines: string[]): number[] {
   return out;
 }
 
+/** A random JSON line of the body, split into its framing and its parsed value. */
+function pickJsonLine(lines: string[], random: () => number): { i: number; parsed: { prefix: string; json: unknown; end: string } } | undefined {
+  const candidates = jsonLines(lines);
+  if (candidates.length === 0) return undefined;
+  const i = pick(random, candidates);
+  const parsed = splitJsonLine(lines[i]!);
+  return parsed && { i, parsed };
+}
+
 function splitJsonLine(line: string): { prefix: string; json: unknown; end: string } | undefined {
   const match = /^(data: ?)?(\{.*\})(\r?\n?)$/.exec(line);
   if (!match) return undefined;
@@ -218,11 +227,9 @@ const MUTATIONS: Record<string, { weight: number; benign?: boolean; run: Mutatio
   'deep nesting': {
     weight: 2,
     run(lines, random) {
-      const candidates = jsonLines(lines);
-      if (candidates.length === 0) return undefined;
-      const i = pick(random, candidates);
-      const parsed = splitJsonLine(lines[i]!);
-      if (!parsed) return undefined;
+      const picked = pickJsonLine(lines, random);
+      if (!picked) return undefined;
+      const { i, parsed } = picked;
       const deep = pick(random, [nestedArray(DEPTH), nestedObject(DEPTH)]);
       const where = pick(random, ['deep_unknown_field', 'choices.0.delta.content', 'choices.0.delta', 'message.content', 'message', 'usage', 'choices.0.logprobs']);
       const text = withRaw(parsed.json, where, deep);
@@ -235,11 +242,9 @@ const MUTATIONS: Record<string, { weight: number; benign?: boolean; run: Mutatio
     weight: 2,
     run(lines, random) {
       // 10,000 levels inside tool-call arguments: a JSON string for OpenAI, an object for Ollama.
-      const candidates = jsonLines(lines);
-      if (candidates.length === 0) return undefined;
-      const i = pick(random, candidates);
-      const parsed = splitJsonLine(lines[i]!);
-      if (!parsed) return undefined;
+      const picked = pickJsonLine(lines, random);
+      if (!picked) return undefined;
+      const { i, parsed } = picked;
       const json = parsed.json as Record<string, any>;
       let text: string | undefined;
       if (Array.isArray(json.choices)) {
@@ -259,11 +264,9 @@ const MUTATIONS: Record<string, { weight: number; benign?: boolean; run: Mutatio
   'wrong type': {
     weight: 5,
     run(lines, random) {
-      const candidates = jsonLines(lines);
-      if (candidates.length === 0) return undefined;
-      const i = pick(random, candidates);
-      const parsed = splitJsonLine(lines[i]!);
-      if (!parsed) return undefined;
+      const picked = pickJsonLine(lines, random);
+      if (!picked) return undefined;
+      const { i, parsed } = picked;
       const [path, values] = pick(random, WRONG_TYPES);
       const value = pick(random, values);
       const text = withRaw(parsed.json, path, value);
@@ -276,11 +279,9 @@ const MUTATIONS: Record<string, { weight: number; benign?: boolean; run: Mutatio
     weight: 3,
     run(lines, random) {
       // A chunk for a choice or a tool call that never started, mid-stream.
-      const candidates = jsonLines(lines);
-      if (candidates.length === 0) return undefined;
-      const i = pick(random, candidates);
-      const parsed = splitJsonLine(lines[i]!);
-      if (!parsed) return undefined;
+      const picked = pickJsonLine(lines, random);
+      if (!picked) return undefined;
+      const { i, parsed } = picked;
       const json = parsed.json as Record<string, any>;
       if (!Array.isArray(json.choices)) return undefined;
       const index = pick(random, [1, 2, 7, 1000, 65535]);

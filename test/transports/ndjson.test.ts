@@ -1,20 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { from, lastValueFrom, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { LimitError, ParseError, ProviderError, type ChunkwiseError } from '../../src/errors.js';
 import { createNdjsonDecoder, decodeNdjson, type NdjsonDecoderOptions } from '../../src/transports/ndjson.js';
+import { concat, cut, reference, utf8 } from '../helpers/wire-bytes.js';
 
-const REFERENCE = new URL('../../../shared/reference-streams/', import.meta.url);
-const reference = (name: string) => new Uint8Array(readFileSync(new URL(name, REFERENCE)));
-const utf8 = (text: string) => new TextEncoder().encode(text);
 const byteLength = (text: string) => utf8(text).byteLength;
-const concat = (...parts: Uint8Array[]) => new Uint8Array(parts.flatMap((p) => [...p]));
 
-function cut(bytes: Uint8Array, size: number): Uint8Array[] {
-  const pieces: Uint8Array[] = [];
-  for (let i = 0; i < bytes.length; i += size) pieces.push(bytes.slice(i, i + size));
-  return pieces;
-}
 
 interface Decoded {
   values: unknown[];

@@ -1,20 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { Subject, from, lastValueFrom, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { LimitError, ParseError, ProviderError, type ChunkwiseError } from '../../src/errors.js';
 import { createSseDecoder, decodeSse, isDoneMessage, type SseDecoderOptions, type SseMessage } from '../../src/transports/sse.js';
+import { concat, cut, reference, utf8 } from '../helpers/wire-bytes.js';
 
-const REFERENCE = new URL('../../../shared/reference-streams/', import.meta.url);
-const reference = (name: string) => new Uint8Array(readFileSync(new URL(name, REFERENCE)));
-const utf8 = (text: string) => new TextEncoder().encode(text);
-const concat = (...parts: Uint8Array[]) => new Uint8Array(parts.flatMap((p) => [...p]));
 
-/** Cuts `bytes` into pieces of `size` bytes (the last may be shorter). */
-function cut(bytes: Uint8Array, size: number): Uint8Array[] {
-  const pieces: Uint8Array[] = [];
-  for (let i = 0; i < bytes.length; i += size) pieces.push(bytes.slice(i, i + size));
-  return pieces;
-}
 
 interface Decoded {
   messages: Array<Omit<SseMessage, 'number'> & { number?: number }>;

@@ -1,0 +1,16 @@
+// Byte helpers shared by the transport tests: real reference bodies, UTF-8, and fixed-size cuts.
+import { readFileSync } from 'node:fs';
+
+const REFERENCE = new URL('../../../shared/reference-streams/', import.meta.url);
+
+/** A body from `../shared/reference-streams/`, as bytes. */
+export const reference = (name: string) => new Uint8Array(readFileSync(new URL(name, REFERENCE)));
+export const utf8 = (text: string) => new TextEncoder().encode(text);
+export const concat = (...parts: Uint8Array[]) => new Uint8Array(parts.flatMap((p) => [...p]));
+
+/** Cuts `bytes` into pieces of `size` bytes (the last may be shorter). */
+export function cut(bytes: Uint8Array, size: number): Uint8Array[] {
+  const pieces: Uint8Array[] = [];
+  for (let i = 0; i < bytes.length; i += size) pieces.push(bytes.slice(i, i + size));
+  return pieces;
+}
