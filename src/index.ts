@@ -43,3 +43,4 @@ export { bodyFormat, messageEnds, type BodyFormat } from './replay/message-bound
 export * from './providers/openai/index.js';
 export * from './providers/ollama/index.js';
 export { providerFromContentType, transportFromFirstBytes } from './providers/detect.js';
+export { createLogprobStore, type LogprobStore, type LogprobEntry } from './assembly/logprob-store.js';

@@ -1,20 +1,22 @@
 /**
  * `choices[].logprobs` of a stream: each chunk carries the tokens of its own delta, which are
- * appended, in order, to one list per kind (`content`, `refusal`). The lists belong to the
- * assembler (a chunk's array is never kept, so nothing is counted twice or overwritten) and
- * only grow, so a snapshot shares them through `definePrefixProperty` instead of copying.
+ * appended, in order, to one compact store per kind (`content`, `refusal`; see
+ * logprob-store.ts). The stores belong to the assembler (a chunk's array is never kept) and
+ * only grow, so a snapshot holds "the first n tokens" as a lazy property instead of a copy,
+ * and the final object's lists are built on first read.
  *
  * A kind's list starts when a chunk sends an array for it (even `[]`); the final value of a
  * kind never sent is `null`, and `logprobs` is `null` when no chunk carried logprobs at all.
  */
-import { definePrefixProperty } from '../../assembly/lazy-prefix.js';
+import { defineLazyProperty } from '../../assembly/lazy-prefix.js';
+import { createLogprobStore, type LogprobStore } from '../../assembly/logprob-store.js';
 import type { TokenLogprob } from '../../assembly/events.js';
 import type { EventSink } from './event-sink.js';
 import type { ChatCompletionLogprobs, ChunkLogprobs } from './types.js';
 
 export interface LogprobLists {
-  content: TokenLogprob[] | null;
-  refusal: TokenLogprob[] | null;
+  content: LogprobStore<TokenLogprob> | null;
+  refusal: LogprobStore<TokenLogprob> | null;
 }
 
 /**
@@ -35,13 +37,13 @@ export function appendLogprobs(lists: LogprobLists, logprobs: ChunkLogprobs, cho
 }
 
 function appendTokens(
-  list: TokenLogprob[] | null,
+  list: LogprobStore<TokenLogprob> | null,
   tokens: readonly TokenLogprob[],
   kind: 'content' | 'refusal',
   choice: number,
   sink: EventSink | undefined,
-): TokenLogprob[] {
-  const out = list ?? [];
+): LogprobStore<TokenLogprob> {
+  const out = list ?? createLogprobStore<TokenLogprob>();
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i]!;
     out.push(token);
@@ -51,14 +53,19 @@ function appendTokens(
 }
 
 /**
- * The logprobs of a snapshot: `null` without lists; else the lists' current prefixes, read
- * lazily (O(1) now). `final` hands over the lists themselves (the stream is over).
+ * The logprobs of a snapshot: `null` without lists; else each list's tokens so far, built on
+ * first read (O(1) now, whatever the length of the list).
  */
-export function logprobsSnapshot(lists: LogprobLists | undefined, final: boolean): ChatCompletionLogprobs | null {
+export function logprobsSnapshot(lists: LogprobLists | undefined): ChatCompletionLogprobs | null {
   if (lists === undefined) return null;
-  if (final) return { content: lists.content, refusal: lists.refusal };
   const out: ChatCompletionLogprobs = { content: null, refusal: null };
-  if (lists.content !== null) definePrefixProperty(out, 'content', lists.content, lists.content.length);
-  if (lists.refusal !== null) definePrefixProperty(out, 'refusal', lists.refusal, lists.refusal.length);
+  lazyList(out, 'content', lists.content);
+  lazyList(out, 'refusal', lists.refusal);
   return out;
+}
+
+function lazyList(out: ChatCompletionLogprobs, key: 'content' | 'refusal', store: LogprobStore<TokenLogprob> | null): void {
+  if (store === null) return;
+  const length = store.length;
+  defineLazyProperty(out, key, () => store.toArray(length));
 }

@@ -37,8 +37,10 @@ export interface ToolCallSlot {
   started: boolean;
   /** `tool_call.done` was emitted. */
   done: boolean;
-  /** Incremental parser of the arguments, when `partialArguments` is on. */
+  /** Incremental parser of the arguments, created when an event's `partial` is first read. */
   json: IncrementalJson | undefined;
+  /** How many characters of `arguments` the parser has been fed. */
+  fed: number;
 }
 
 export interface ToolCallSlots {
@@ -67,7 +69,7 @@ export function createToolCallSlots(): ToolCallSlots {
   let newest: ToolCallSlot | undefined;
 
   const open = (id: string, wireIndex: number | undefined, index: number): ToolCallSlot => {
-    const slot: ToolCallSlot = { index, wireIndex, id, type: '', name: '', arguments: '', extras: undefined, started: false, done: false, json: undefined };
+    const slot: ToolCallSlot = { index, wireIndex, id, type: '', name: '', arguments: '', extras: undefined, started: false, done: false, json: undefined, fed: 0 };
     let at = list.length;
     while (at > 0 && list[at - 1]!.index > index) at--;
     if (at === list.length) list.push(slot);

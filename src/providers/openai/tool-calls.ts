@@ -8,8 +8,14 @@
  * Arguments of another type than string (a server that sends the parsed object) are taken
  * as their JSON text. In `tool_call.done`, arguments `""` (no-argument calls on some servers)
  * parse as `{}`; invalid JSON gives `parsed: undefined` and a ParseError in `error`.
+ *
+ * The `partial` of `tool_call.arguments.delta` is parsed when it is read, not when the event is
+ * built: the incremental parser is fed the arguments up to that event on first read (each
+ * character once over the stream), so subscribers that never look at `partial` pay nothing
+ * for it (it was a third of the time of a tool-call stream with events).
  */
 import { jsonText } from '../../assembly/json-text.js';
+import { defineLazyProperty } from '../../assembly/lazy-prefix.js';
 import { createIncrementalJson } from '../../assembly/incremental-json.js';
 import { ParseError, excerptOf } from '../../errors.js';
 import type { EventSink } from './event-sink.js';
@@ -53,7 +59,6 @@ export function applyToolCallFragment(slots: ToolCallSlots, fragment: ChunkToolC
 }
 
 function emitFragment(slot: ToolCallSlot, delta: string, choice: number, sink: EventSink): void {
-  if (delta !== '' && sink.partialArguments) (slot.json ??= createIncrementalJson()).feed(delta);
   if (slot.started) {
     if (delta !== '') emitArguments(slot, delta, choice, sink);
     return;
@@ -70,15 +75,33 @@ function startCall(slot: ToolCallSlot, choice: number, sink: EventSink): void {
 }
 
 function emitArguments(slot: ToolCallSlot, delta: string, choice: number, sink: EventSink): void {
-  sink.emit({
-    type: 'tool_call.arguments.delta',
+  const event = {
+    type: 'tool_call.arguments.delta' as const,
     choice,
     snapshot: sink.snapshot,
     index: slot.index,
     delta,
     arguments: slot.arguments,
-    partial: slot.json === undefined ? undefined : slot.json.partial(),
-  });
+    partial: undefined as unknown,
+  };
+  if (sink.partialArguments) {
+    const upTo = slot.arguments.length;
+    defineLazyProperty(event, 'partial', () => partialArguments(slot, upTo));
+  }
+  sink.emit(event);
+}
+
+/**
+ * The partial value of the first `upTo` characters of the arguments (read after later
+ * fragments were fed, the live value: it has grown since).
+ */
+function partialArguments(slot: ToolCallSlot, upTo: number): unknown {
+  const json = (slot.json ??= createIncrementalJson());
+  if (slot.fed < upTo) {
+    json.feed(slot.arguments.slice(slot.fed, upTo));
+    slot.fed = upTo;
+  }
+  return json.partial();
 }
 
 /**

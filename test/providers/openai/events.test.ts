@@ -1,3 +1,4 @@
+import { createIncrementalJson } from '../../../src/assembly/incremental-json.js';
 import { describe, expect, test } from 'vitest';
 import { ParseError } from '../../../src/errors.js';
 import { createOpenAiAssembler } from '../../../src/providers/openai/assembler.js';
@@ -75,6 +76,34 @@ describe('events', () => {
     expect(calls[2]).toMatchObject({ delta: 'ris"}', arguments: '{"city":"Paris"}' });
     expect(calls[3]).toMatchObject({ index: 0, id: 'a', name: 'weather', arguments: '{"city":"Paris"}', parsed: { city: 'Paris' } });
     expect(calls[3]).not.toHaveProperty('error');
+  });
+
+  test('partial arguments are parsed when read: skipping events, any of them gives the value up to it', () => {
+    const text = JSON.stringify({ rows: [{ a: 'x\u00e9y', b: [1, 2.5, null] }, { c: true }], note: 'done' });
+    const fragments = text.match(/[\s\S]{1,3}/g)!;
+    for (const every of [1, 2, 5, 7]) {
+      const seen: Array<{ at: number; partial: string }> = [];
+      let n = 0;
+      eventsOf(
+        [
+          ...fragments.map((f, i) => deltaChunk({ tool_calls: [{ index: 0, ...(i === 0 ? { id: 'a', function: { name: 'f', arguments: f } } : { function: { arguments: f } }) }] })),
+          finishChunk('tool_calls'),
+        ],
+        {
+          onEvent: (e) => {
+            if (e.type !== 'tool_call.arguments.delta' || n++ % every !== 0) return;
+            seen.push({ at: e.arguments.length, partial: JSON.stringify(e.partial) });
+          },
+        },
+      );
+      expect(seen.length).toBe(Math.ceil(fragments.length / every));
+      // The reference: a parser fed the whole prefix at once.
+      for (const { at, partial } of seen) {
+        const reference = createIncrementalJson();
+        reference.feed(text.slice(0, at));
+        expect(partial).toBe(JSON.stringify(reference.partial()));
+      }
+    }
   });
 
   test('partial arguments are left out when partialArguments is false', () => {

@@ -1,0 +1,183 @@
+/**
+ * A compact, append-only list of logprob tokens (`{ token, logprob, bytes, top_logprobs }`,
+ * the shape OpenAI, Groq and Ollama share).
+ *
+ * Why: kept as parsed, a token with 5 alternatives is 7 objects, 6 `bytes` arrays and 6 boxed
+ * numbers, about 1 KB of heap; a 200k-token stream then holds 200 MB, and promoting it all out
+ * of the young generation was a quarter of the run time. Here a token costs its strings (short
+ * ones are interned by JSON.parse, so mostly shared), one float64 and one byte a slot: about
+ * 140 bytes with 5 alternatives (`bytes` is not stored when it is the token's UTF-8, as it is
+ * for every token that holds whole characters). The plain objects are built only when someone
+ * reads the list, and their `bytes` arrays are shared between equal tokens (frozen, so that
+ * sharing cannot leak a mutation), which halves the materialised list too.
+ *
+ * Nothing is lost: a token of any other shape (missing or extra fields, other types, `bytes`
+ * that are not its string's UTF-8, as for a token that is part of a character) is kept as it
+ * came and handed back as it came.
+ * Key order of a rebuilt token is the documented one: token, logprob, bytes, top_logprobs.
+ */
+
+export interface LogprobEntry {
+  token: string;
+  logprob: number;
+  bytes: number[] | null;
+  top_logprobs?: Array<{ token: string; logprob: number; bytes: number[] | null; [k: string]: unknown }>;
+  [k: string]: unknown;
+}
+
+export interface LogprobStore<T = LogprobEntry> {
+  readonly length: number;
+  push(entry: T): void;
+  /** The first `length` entries as plain objects (fresh arrays and objects on every call). */
+  toArray(length?: number): T[];
+}
+
+/** `count` values past the alternatives count: no `top_logprobs` field / kept as it came. */
+const NO_TOP = 255;
+const KEPT = 254;
+const MAX_TOP = 253;
+/** Slot flags: `bytes` is the UTF-8 of the token string / `bytes` is null. */
+const BYTES_UTF8 = 0;
+const BYTES_NULL = 1;
+
+export function createLogprobStore<T = LogprobEntry>(): LogprobStore<T> {
+  return new CompactLogprobs<T>();
+}
+
+// A class, not closures: one shape and one optimised `push` for every stream's store.
+class CompactLogprobs<T> implements LogprobStore<T> {
+  length = 0;
+  /** Per slot (a token, then its alternatives): the token string, logprob and bytes flag. */
+  private strings: string[] = [];
+  private logprobs = new Float64Array(256);
+  private flags = new Uint8Array(256);
+  private slots = 0;
+  /** Per entry: its number of alternatives, or NO_TOP / KEPT. */
+  private counts = new Uint8Array(64);
+  /** Entries kept as they came, by position. */
+  private kept: Map<number, T> | undefined;
+
+  push(entry: T): void {
+    const e = entry as Record<string, unknown>;
+    const top = typeof e === 'object' && e !== null ? e.top_logprobs : undefined;
+    const alternatives = Array.isArray(top) ? top.length : 0;
+    if (this.length === this.counts.length) this.counts = grow(this.counts, this.length + 1);
+    const first = this.slots;
+    const needed = first + 1 + alternatives;
+    if (needed > this.logprobs.length) {
+      this.logprobs = grow(this.logprobs, needed);
+      this.flags = grow(this.flags, needed);
+    }
+    let ok = (top === undefined || (Array.isArray(top) && alternatives <= MAX_TOP)) && this.writeSlot(first, e, top === undefined ? 3 : 4);
+    for (let i = 0; ok && i < alternatives; i++) ok = this.writeSlot(first + 1 + i, (top as unknown[])[i], 3);
+    if (ok) {
+      this.counts[this.length] = top === undefined ? NO_TOP : alternatives;
+      this.slots = needed;
+    } else {
+      (this.kept ??= new Map()).set(this.length, entry);
+      this.counts[this.length] = KEPT;
+    }
+    this.length++;
+  }
+
+  toArray(upTo = this.length): T[] {
+    const out = new Array<T>(upTo);
+    // Equal tokens share one frozen bytes array (half the heap of a list of fresh ones).
+    const bytesOf = new Map<string, number[]>();
+    const bytesAt = (at: number): number[] | null => {
+      if (this.flags[at] === BYTES_NULL) return null;
+      const token = this.strings[at]!;
+      let bytes = bytesOf.get(token);
+      if (bytes === undefined) bytesOf.set(token, (bytes = Object.freeze(Array.from(encoder.encode(token))) as number[]));
+      return bytes;
+    };
+    let at = 0;
+    for (let i = 0; i < upTo; i++) {
+      const count = this.counts[i]!;
+      if (count === KEPT) {
+        out[i] = this.kept!.get(i)!;
+        continue;
+      }
+      const token: LogprobEntry = { token: this.strings[at]!, logprob: this.logprobs[at]!, bytes: bytesAt(at) };
+      at++;
+      if (count !== NO_TOP) {
+        const alternatives = new Array<{ token: string; logprob: number; bytes: number[] | null }>(count);
+        for (let j = 0; j < count; j++, at++) alternatives[j] = { token: this.strings[at]!, logprob: this.logprobs[at]!, bytes: bytesAt(at) };
+        token.top_logprobs = alternatives;
+      }
+      out[i] = token as T;
+    }
+    return out;
+  }
+
+  /** Writes one `{token, logprob, bytes}` part at slot `at`; false when it has another shape. */
+  private writeSlot(at: number, part: unknown, keys: number): boolean {
+    if (typeof part !== 'object' || part === null) return false;
+    const p = part as Record<string, unknown>;
+    const token = p.token;
+    const logprob = p.logprob;
+    if (typeof token !== 'string' || typeof logprob !== 'number' || countKeys(p) !== keys) return false;
+    const bytes = p.bytes;
+    let flag: number;
+    if (bytes === null) flag = BYTES_NULL;
+    else if (Array.isArray(bytes) && isUtf8Of(token, bytes)) flag = BYTES_UTF8;
+    else return false;
+    this.strings[at] = token;
+    this.logprobs[at] = logprob;
+    this.flags[at] = flag;
+    return true;
+  }
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * Whether `bytes` is exactly the UTF-8 encoding of `s` (as TextEncoder writes it: a lone
+ * surrogate as U+FFFD), without encoding. A token that is part of a character (its string
+ * then differs from its bytes) fails here and is kept as it came.
+ */
+export function isUtf8Of(s: string, bytes: readonly unknown[]): boolean {
+  const n = bytes.length;
+  let j = 0;
+  for (let i = 0; i < s.length; i++) {
+    let c = s.charCodeAt(i);
+    if (c < 0x80) {
+      if (j >= n || bytes[j] !== c) return false;
+      j++;
+      continue;
+    }
+    if (c < 0x800) {
+      if (j + 1 >= n || bytes[j] !== (0xc0 | (c >> 6)) || bytes[j + 1] !== (0x80 | (c & 63))) return false;
+      j += 2;
+      continue;
+    }
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
+        i++;
+        if (j + 3 >= n || bytes[j] !== (0xf0 | (c >> 18)) || bytes[j + 1] !== (0x80 | ((c >> 12) & 63)) || bytes[j + 2] !== (0x80 | ((c >> 6) & 63)) || bytes[j + 3] !== (0x80 | (c & 63))) {
+          return false;
+        }
+        j += 4;
+        continue;
+      }
+    }
+    if (c >= 0xd800 && c <= 0xdfff) c = 0xfffd;
+    if (j + 2 >= n || bytes[j] !== (0xe0 | (c >> 12)) || bytes[j + 1] !== (0x80 | ((c >> 6) & 63)) || bytes[j + 2] !== (0x80 | (c & 63))) return false;
+    j += 3;
+  }
+  return j === n;
+}
+
+function countKeys(o: object): number {
+  let n = 0;
+  for (const _ in o) n++;
+  return n;
+}
+
+function grow<A extends Float64Array | Uint8Array>(array: A, needed: number): A {
+  const next = new (array.constructor as new (n: number) => A)(Math.max(needed, array.length * 2));
+  next.set(array);
+  return next;
+}
