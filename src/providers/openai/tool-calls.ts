@@ -12,15 +12,14 @@
  * The `partial` of `tool_call.arguments.delta` is parsed when it is read, not when the event is
  * built: the incremental parser is fed the arguments up to that event on first read (each
  * character once over the stream), so subscribers that never look at `partial` pay nothing
- * for it (it was a third of the time of a tool-call stream with events).
+ * for it (parsing every fragment was a third of the time of a tool-call stream with events).
  */
 import { jsonText } from '../../assembly/json-text.js';
-import { defineLazyProperty } from '../../assembly/lazy-prefix.js';
 import { createIncrementalJson } from '../../assembly/incremental-json.js';
 import { ParseError, excerptOf } from '../../errors.js';
 import type { EventSink } from './event-sink.js';
 import { createToolCallSlots, type ToolCallSlot, type ToolCallSlots } from './tool-call-slots.js';
-import type { ChatCompletionToolCall, ChunkToolCall } from './types.js';
+import type { ChatCompletionSnapshot, ChatCompletionToolCall, ChunkToolCall } from './types.js';
 
 /**
  * Applies one `delta.tool_calls[]` fragment of choice `choice` to its slots.
@@ -75,33 +74,47 @@ function startCall(slot: ToolCallSlot, choice: number, sink: EventSink): void {
 }
 
 function emitArguments(slot: ToolCallSlot, delta: string, choice: number, sink: EventSink): void {
-  const event = {
-    type: 'tool_call.arguments.delta' as const,
-    choice,
-    snapshot: sink.snapshot,
-    index: slot.index,
-    delta,
-    arguments: slot.arguments,
-    partial: undefined as unknown,
-  };
-  if (sink.partialArguments) {
-    const upTo = slot.arguments.length;
-    defineLazyProperty(event, 'partial', () => partialArguments(slot, upTo));
-  }
-  sink.emit(event);
+  sink.emit(new ArgumentsDelta(choice, sink.snapshot, slot, delta, sink.partialArguments));
 }
 
 /**
- * The partial value of the first `upTo` characters of the arguments (read after later
- * fragments were fed, the live value: it has grown since).
+ * The `tool_call.arguments.delta` event. A class so that `partial` can be a getter on the
+ * prototype: defining a lazy own property on every event cost more than the parse it saved.
  */
-function partialArguments(slot: ToolCallSlot, upTo: number): unknown {
-  const json = (slot.json ??= createIncrementalJson());
-  if (slot.fed < upTo) {
-    json.feed(slot.arguments.slice(slot.fed, upTo));
-    slot.fed = upTo;
+class ArgumentsDelta {
+  readonly type = 'tool_call.arguments.delta' as const;
+  readonly index: number;
+  readonly arguments: string;
+  readonly #slot: ToolCallSlot | undefined;
+  readonly #upTo: number;
+
+  constructor(
+    readonly choice: number,
+    readonly snapshot: () => ChatCompletionSnapshot,
+    slot: ToolCallSlot,
+    readonly delta: string,
+    partial: boolean,
+  ) {
+    this.index = slot.index;
+    this.arguments = slot.arguments;
+    this.#slot = partial ? slot : undefined;
+    this.#upTo = slot.arguments.length;
   }
-  return json.partial();
+
+  /**
+   * The arguments so far as a partial JSON value (undefined with `partialArguments: false`).
+   * Read after later fragments were fed, it is the live value, which has grown since.
+   */
+  get partial(): unknown {
+    const slot = this.#slot;
+    if (slot === undefined) return undefined;
+    const json = (slot.json ??= createIncrementalJson());
+    if (slot.fed < this.#upTo) {
+      json.feed(slot.arguments.slice(slot.fed, this.#upTo));
+      slot.fed = this.#upTo;
+    }
+    return json.partial();
+  }
 }
 
 /**
