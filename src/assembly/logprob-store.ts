@@ -44,16 +44,21 @@ export function createLogprobStore<T = LogprobEntry>(): LogprobStore<T> {
   return new CompactLogprobs<T>();
 }
 
+/** Slots per block: blocks never move (no copy on growth) and waste at most one block. */
+const BLOCK_BITS = 12;
+const BLOCK = 1 << BLOCK_BITS;
+const IN_BLOCK = BLOCK - 1;
+
 // A class, not closures: one shape and one optimised `push` for every stream's store.
 class CompactLogprobs<T> implements LogprobStore<T> {
   length = 0;
-  /** Per slot (a token, then its alternatives): the token string, logprob and bytes flag. */
-  private strings: string[] = [];
-  private logprobs = new Float64Array(256);
-  private flags = new Uint8Array(256);
+  /** Per slot (a token, then its alternatives), in blocks: the token string, logprob and bytes flag. */
+  private strings: string[][] = [];
+  private logprobs: Float64Array[] = [];
+  private flags: Uint8Array[] = [];
   private slots = 0;
   /** Per entry: its number of alternatives, or NO_TOP / KEPT. */
-  private counts = new Uint8Array(64);
+  private counts: Uint8Array = new Uint8Array(64);
   /** Entries kept as they came, by position. */
   private kept: Map<number, T> | undefined;
 
@@ -64,9 +69,10 @@ class CompactLogprobs<T> implements LogprobStore<T> {
     if (this.length === this.counts.length) this.counts = grow(this.counts, this.length + 1);
     const first = this.slots;
     const needed = first + 1 + alternatives;
-    if (needed > this.logprobs.length) {
-      this.logprobs = grow(this.logprobs, needed);
-      this.flags = grow(this.flags, needed);
+    while (needed > this.logprobs.length << BLOCK_BITS) {
+      this.strings.push(new Array<string>(BLOCK));
+      this.logprobs.push(new Float64Array(BLOCK));
+      this.flags.push(new Uint8Array(BLOCK));
     }
     let ok = (top === undefined || (Array.isArray(top) && alternatives <= MAX_TOP)) && this.writeSlot(first, e, top === undefined ? 3 : 4);
     for (let i = 0; ok && i < alternatives; i++) ok = this.writeSlot(first + 1 + i, (top as unknown[])[i], 3);
@@ -82,14 +88,19 @@ class CompactLogprobs<T> implements LogprobStore<T> {
 
   toArray(upTo = this.length): T[] {
     const out = new Array<T>(upTo);
+    const { strings, logprobs, flags } = this;
     // Equal tokens share one frozen bytes array (half the heap of a list of fresh ones).
     const bytesOf = new Map<string, number[]>();
-    const bytesAt = (at: number): number[] | null => {
-      if (this.flags[at] === BYTES_NULL) return null;
-      const token = this.strings[at]!;
-      let bytes = bytesOf.get(token);
-      if (bytes === undefined) bytesOf.set(token, (bytes = Object.freeze(Array.from(encoder.encode(token))) as number[]));
-      return bytes;
+    const part = (at: number) => {
+      const block = at >> BLOCK_BITS;
+      const i = at & IN_BLOCK;
+      const token = strings[block]![i]!;
+      let bytes: number[] | null = null;
+      if (flags[block]![i] !== BYTES_NULL) {
+        bytes = bytesOf.get(token) ?? null;
+        if (bytes === null) bytesOf.set(token, (bytes = Object.freeze(Array.from(encoder.encode(token))) as number[]));
+      }
+      return { token, logprob: logprobs[block]![i]!, bytes };
     };
     let at = 0;
     for (let i = 0; i < upTo; i++) {
@@ -98,14 +109,16 @@ class CompactLogprobs<T> implements LogprobStore<T> {
         out[i] = this.kept!.get(i)!;
         continue;
       }
-      const token: LogprobEntry = { token: this.strings[at]!, logprob: this.logprobs[at]!, bytes: bytesAt(at) };
-      at++;
-      if (count !== NO_TOP) {
-        const alternatives = new Array<{ token: string; logprob: number; bytes: number[] | null }>(count);
-        for (let j = 0; j < count; j++, at++) alternatives[j] = { token: this.strings[at]!, logprob: this.logprobs[at]!, bytes: bytesAt(at) };
-        token.top_logprobs = alternatives;
+      const main = part(at++);
+      if (count === NO_TOP) {
+        out[i] = main as T;
+        continue;
       }
-      out[i] = token as T;
+      const alternatives = new Array<{ token: string; logprob: number; bytes: number[] | null }>(count);
+      for (let j = 0; j < count; j++) alternatives[j] = part(at++);
+      // One literal with all four fields: adding top_logprobs to `main` would cost every token a
+      // separate property store (40 bytes; 8 MB on a 200k-token list).
+      out[i] = { token: main.token, logprob: main.logprob, bytes: main.bytes, top_logprobs: alternatives } as T;
     }
     return out;
   }
@@ -122,9 +135,11 @@ class CompactLogprobs<T> implements LogprobStore<T> {
     if (bytes === null) flag = BYTES_NULL;
     else if (Array.isArray(bytes) && isUtf8Of(token, bytes)) flag = BYTES_UTF8;
     else return false;
-    this.strings[at] = token;
-    this.logprobs[at] = logprob;
-    this.flags[at] = flag;
+    const block = at >> BLOCK_BITS;
+    const i = at & IN_BLOCK;
+    this.strings[block]![i] = token;
+    this.logprobs[block]![i] = logprob;
+    this.flags[block]![i] = flag;
     return true;
   }
 }
@@ -176,8 +191,8 @@ function countKeys(o: object): number {
   return n;
 }
 
-function grow<A extends Float64Array | Uint8Array>(array: A, needed: number): A {
-  const next = new (array.constructor as new (n: number) => A)(Math.max(needed, array.length * 2));
+function grow(array: Uint8Array, needed: number): Uint8Array {
+  const next = new Uint8Array(Math.max(needed, array.length * 2));
   next.set(array);
   return next;
 }
