@@ -79,9 +79,16 @@ export interface IncrementalJsonBenchResult {
   /** 1-minute load average at the start and end, and the CPU count: timings are only meaningful when load < CPUs. */
   load: { start: number; end: number; cpus: number };
   results: SizeResult[];
-  /** incremental time at the largest size / at the size 10× smaller, median of per-round ratios (linear ≈ 10; target ≤ 12). */
+  /**
+   * time(largest) / time(10× smaller) with a partial value after every fragment (linear = 10;
+   * target ≤ 12), median of per-round ratios. Each sample does the same work: one run at the
+   * largest size against ten back-to-back runs at the smaller size (their mean is its time), so
+   * that neither side is a lone run paying for the heap state the previous contender left.
+   */
   linearity: number | undefined;
-  /** The same ratio for JSON.parse (what memory effects alone cost at the larger size on this machine). */
+  /** The same, from single runs at each size (the rounds' own timings; noisier). */
+  linearitySingleRun: number | undefined;
+  /** The equal-work ratio for JSON.parse (what memory effects alone cost at the larger size on this machine). */
   jsonParseLinearity: number | undefined;
   /** Growth exponent of partial-json between the measured sizes (2 = quadratic). */
   partialJsonExponent: number | undefined;
@@ -282,7 +289,12 @@ export async function runIncrementalJsonBench(options: IncrementalJsonBenchOptio
   const largestIndex = cases.length - 1;
   const tenthIndex = cases.findIndex((c) => c.size * 10 === cases[largestIndex]?.size);
   const linearitySamples: number[] = [];
+  const singleRunLinearitySamples: number[] = [];
   const jsonParseLinearitySamples: number[] = [];
+  /** Mean ms of ten back-to-back runs of `fn`. */
+  const tenInARow = (fn: () => unknown) => once(() => {
+    for (let i = 0; i < 10; i++) sink = fn();
+  }) / 10;
   for (let round = -1; round < runs; round++) {
     const partialThisRound: number[] = [];
     const jsonParseThisRound: number[] = [];
@@ -314,8 +326,13 @@ export async function runIncrementalJsonBench(options: IncrementalJsonBenchOptio
       x.streamparserVsJsonParse.push(sp / jp);
     });
     if (round >= 0 && tenthIndex >= 0) {
-      linearitySamples.push(partialThisRound[largestIndex] / partialThisRound[tenthIndex]);
-      jsonParseLinearitySamples.push(jsonParseThisRound[largestIndex] / jsonParseThisRound[tenthIndex]);
+      singleRunLinearitySamples.push(partialThisRound[largestIndex] / partialThisRound[tenthIndex]);
+      const small = cases[tenthIndex];
+      const large = cases[largestIndex];
+      linearitySamples.push(once(() => incremental(large.fragments, 'partial')) / tenInARow(() => incremental(small.fragments, 'partial')));
+      jsonParseLinearitySamples.push(tenInARow(() => JSON.parse(large.text)) / (tenInARow(() => {
+        for (let i = 0; i < 10; i++) sink = JSON.parse(small.text);
+      }) / 10));
     }
     log(`round ${round + 1}/${runs}`);
   }
@@ -381,6 +398,7 @@ export async function runIncrementalJsonBench(options: IncrementalJsonBenchOptio
     load: { start: loadAtStart, end: loadavg()[0], cpus: cpus().length },
     results,
     linearity,
+    linearitySingleRun: singleRunLinearitySamples.length ? median(singleRunLinearitySamples) : undefined,
     jsonParseLinearity: jsonParseLinearitySamples.length ? median(jsonParseLinearitySamples) : undefined,
     partialJsonExponent:
       pjFirst && pjLast && pjFirst !== pjLast
@@ -408,7 +426,7 @@ export function formatIncrementalJsonBench(r: IncrementalJsonBenchResult): strin
   lines.push('');
   if (r.linearity !== undefined) {
     lines.push(
-      `Linearity: time(largest) / time(10× smaller) = ${r.linearity.toFixed(2)} (linear = 10, target ≤ 12); JSON.parse on the same texts: ${r.jsonParseLinearity?.toFixed(2)}.`,
+      `Linearity: time(largest) / time(10× smaller) = ${r.linearity.toFixed(2)} (linear = 10, target ≤ 12; each sample is one run at the largest size against ten back-to-back runs at the smaller one, the same amount of text); JSON.parse on the same texts: ${r.jsonParseLinearity?.toFixed(2)}. From lone runs (each after another contender's garbage): ${r.linearitySingleRun?.toFixed(2)}.`,
     );
   }
   if (r.partialJsonExponent !== undefined) lines.push(`partial-json growth exponent between the measured sizes: ${r.partialJsonExponent.toFixed(2)} (2 = quadratic).`);
