@@ -50,7 +50,7 @@ export type StreamEvent<S = unknown, C = unknown> =
       delta: string;
       /** raw argument text so far */
       arguments: string;
-      /** the arguments parsed so far (incremental JSON), undefined until something parsed */
+      /** the arguments parsed so far (incremental JSON), undefined until something parsed; a getter: parsed when read */
       partial: unknown;
     })
   | (EventBase<S> & {

@@ -160,7 +160,10 @@ export function createSseDecoder(sink: SseSink, options: SseDecoderOptions = {})
   const remember = (input: Uint8Array) => {
     const n = input.byteLength;
     if (n >= 3) {
-      recent.set(input.subarray(n - 3));
+      // Three plain stores: a subarray() view per piece cost more than the copy.
+      recent[0] = input[n - 3]!;
+      recent[1] = input[n - 2]!;
+      recent[2] = input[n - 1]!;
       recentLength = 3;
       return;
     }

@@ -16,7 +16,8 @@
  * A choice's `*.done` events and `finish` come when it gets its finish_reason, else at
  * `finish()`. `chunk` carries the index of the chunk's first choice, `usage` choice 0. The
  * `partial` of `tool_call.arguments.delta` / `content.partial` is the incremental parser's
- * live value: read it during the event (later fragments grow it in place).
+ * live value: read it during the event (later fragments grow it in place). The arguments' one is
+ * a getter, parsed on first read (tool-calls.ts).
  */
 import type { Assembler, AssemblerOptions } from '../../assembly/assembler.js';
 import { ChunkwiseError, TruncatedStreamError } from '../../errors.js';
