@@ -35,13 +35,14 @@ const log = (line) => process.stderr.write(`${line}\n`);
 const clock = args.get('clock') === 'cpu' ? 'cpu' : 'wall';
 
 /**
- * Runs per body size, in all (split over the rounds); a contestant whose first run takes longer
- * than slowMs does at most 3 runs a round, no warm-up (its first, untimed run warmed it up).
+ * Runs per body size, in all (split over the rounds), after a warm-up of `warmup` runs lasting at
+ * least `warmupMs` in every process; a contestant whose first run takes longer than slowMs does
+ * at most 3 runs a round, no warm-up (its first, untimed run warmed it up).
  */
 const PLANS = {
   recording: { warmup: 10, minRuns: 10, maxRuns: 200, budgetMs: quick ? 100 : 150 },
-  '2k': { warmup: 5, minRuns: 10, maxRuns: 40, budgetMs: quick ? 600 : 1500, slowMs: 1500 },
-  '20k': { warmup: 1, minRuns: 6, maxRuns: 12, budgetMs: quick ? 1200 : 2500, slowMs: 1500 },
+  '2k': { warmup: 5, warmupMs: quick ? 300 : 600, minRuns: 10, maxRuns: 40, budgetMs: quick ? 600 : 1500, slowMs: 1500 },
+  '20k': { warmup: 2, warmupMs: quick ? 500 : 1000, minRuns: 6, maxRuns: 12, budgetMs: quick ? 1200 : 2500, slowMs: 1500 },
   '200k': { warmup: 0, minRuns: 4, maxRuns: 6, budgetMs: 4000, slowMs: 1500 },
 };
 /** Above this estimated time for one run, a contestant is not run but extrapolated. */
