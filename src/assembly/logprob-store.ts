@@ -30,12 +30,21 @@ export interface LogprobStore<T = LogprobEntry> {
   push(entry: T): void;
   /** The first `length` entries as plain objects (fresh arrays and objects on every call). */
   toArray(length?: number): T[];
+  /**
+   * For the final object, once nothing more is pushed: every entry as plain objects, built while
+   * the compact storage is let go of (so the peak is the list, not the list plus the store). The
+   * first call returns the list itself; later `toArray` / `seal` calls return copies of it
+   * (fresh arrays, the same token objects).
+   */
+  seal(): T[];
 }
 
 /** `count` values past the alternatives count: no `top_logprobs` field / kept as it came. */
 const NO_TOP = 255;
 const KEPT = 254;
-const MAX_TOP = 253;
+/** Set in `count`: the first alternative is the token itself (same string, logprob and bytes), not stored twice. */
+const FIRST_IS_TOKEN = 0x80;
+const MAX_TOP = 125;
 /** Slot flags: `bytes` is the UTF-8 of the token string / `bytes` is null. */
 const BYTES_UTF8 = 0;
 const BYTES_NULL = 1;
@@ -57,12 +66,13 @@ class CompactLogprobs<T> implements LogprobStore<T> {
   private logprobs: Float64Array[] = [];
   private flags: Uint8Array[] = [];
   private slots = 0;
-  /** Per entry: its number of alternatives, or NO_TOP / KEPT. */
+  /** Per entry: its number of alternatives (with FIRST_IS_TOKEN), or NO_TOP / KEPT. */
   private counts: Uint8Array = new Uint8Array(64);
   /** Entries kept as they came, by position. */
   private kept: Map<number, T> | undefined;
 
   push(entry: T): void {
+    if (this.sealed !== undefined) throw new Error('A sealed LogprobStore takes no more entries');
     const e = entry as Record<string, unknown>;
     const top = typeof e === 'object' && e !== null ? e.top_logprobs : undefined;
     const alternatives = Array.isArray(top) ? top.length : 0;
@@ -77,8 +87,11 @@ class CompactLogprobs<T> implements LogprobStore<T> {
     let ok = (top === undefined || (Array.isArray(top) && alternatives <= MAX_TOP)) && this.writeSlot(first, e, top === undefined ? 3 : 4);
     for (let i = 0; ok && i < alternatives; i++) ok = this.writeSlot(first + 1 + i, (top as unknown[])[i], 3);
     if (ok) {
-      this.counts[this.length] = top === undefined ? NO_TOP : alternatives;
-      this.slots = needed;
+      // The sampled token is usually also the first alternative: keep it once.
+      const duplicate = alternatives > 0 && this.sameSlots(first, first + 1);
+      if (duplicate) this.shiftDown(first + 2, needed);
+      this.counts[this.length] = top === undefined ? NO_TOP : duplicate ? alternatives | FIRST_IS_TOKEN : alternatives;
+      this.slots = duplicate ? needed - 1 : needed;
     } else {
       (this.kept ??= new Map()).set(this.length, entry);
       this.counts[this.length] = KEPT;
@@ -87,13 +100,33 @@ class CompactLogprobs<T> implements LogprobStore<T> {
   }
 
   toArray(upTo = this.length): T[] {
+    if (this.sealed !== undefined) return upTo === this.sealed.length ? this.sealed.slice() : this.sealed.slice(0, upTo);
+    return this.build(upTo, false);
+  }
+
+  seal(): T[] {
+    if (this.sealed !== undefined) return this.sealed.slice();
+    this.sealed = this.build(this.length, true);
+    return this.sealed;
+  }
+
+  private sealed: T[] | undefined;
+
+  /** The first `upTo` entries; `release`: drop each block once it has been read. */
+  private build(upTo: number, release: boolean): T[] {
     const out = new Array<T>(upTo);
     const { strings, logprobs, flags } = this;
     // Equal tokens share one frozen bytes array (half the heap of a list of fresh ones).
     const bytesOf = new Map<string, number[]>();
-    const part = (at: number) => {
-      const block = at >> BLOCK_BITS;
-      const i = at & IN_BLOCK;
+    let block = 0;
+    let inBlock = 0;
+    const part = () => {
+      if (inBlock === BLOCK) {
+        if (release) strings[block] = logprobs[block] = flags[block] = undefined!;
+        block++;
+        inBlock = 0;
+      }
+      const i = inBlock++;
       const token = strings[block]![i]!;
       let bytes: number[] | null = null;
       if (flags[block]![i] !== BYTES_NULL) {
@@ -102,25 +135,58 @@ class CompactLogprobs<T> implements LogprobStore<T> {
       }
       return { token, logprob: logprobs[block]![i]!, bytes };
     };
-    let at = 0;
     for (let i = 0; i < upTo; i++) {
       const count = this.counts[i]!;
       if (count === KEPT) {
         out[i] = this.kept!.get(i)!;
         continue;
       }
-      const main = part(at++);
+      const main = part();
       if (count === NO_TOP) {
         out[i] = main as T;
         continue;
       }
-      const alternatives = new Array<{ token: string; logprob: number; bytes: number[] | null }>(count);
-      for (let j = 0; j < count; j++) alternatives[j] = part(at++);
+      const n = count & ~FIRST_IS_TOKEN;
+      const alternatives = new Array<{ token: string; logprob: number; bytes: number[] | null }>(n);
+      let j = 0;
+      if (count & FIRST_IS_TOKEN) alternatives[j++] = { token: main.token, logprob: main.logprob, bytes: main.bytes };
+      for (; j < n; j++) alternatives[j] = part();
       // One literal with all four fields: adding top_logprobs to `main` would cost every token a
       // separate property store (40 bytes; 8 MB on a 200k-token list).
       out[i] = { token: main.token, logprob: main.logprob, bytes: main.bytes, top_logprobs: alternatives } as T;
     }
+    if (release) {
+      this.strings = [];
+      this.logprobs = [];
+      this.flags = [];
+      this.kept = undefined;
+    }
     return out;
+  }
+
+  private sameSlots(a: number, b: number): boolean {
+    const ba = a >> BLOCK_BITS;
+    const ia = a & IN_BLOCK;
+    const bb = b >> BLOCK_BITS;
+    const ib = b & IN_BLOCK;
+    return (
+      this.strings[ba]![ia] === this.strings[bb]![ib] &&
+      Object.is(this.logprobs[ba]![ia], this.logprobs[bb]![ib]) &&
+      this.flags[ba]![ia] === this.flags[bb]![ib]
+    );
+  }
+
+  /** Moves slots [from, to) one slot down. */
+  private shiftDown(from: number, to: number): void {
+    for (let at = from; at < to; at++) {
+      const src = at >> BLOCK_BITS;
+      const i = at & IN_BLOCK;
+      const dst = (at - 1) >> BLOCK_BITS;
+      const j = (at - 1) & IN_BLOCK;
+      this.strings[dst]![j] = this.strings[src]![i]!;
+      this.logprobs[dst]![j] = this.logprobs[src]![i]!;
+      this.flags[dst]![j] = this.flags[src]![i]!;
+    }
   }
 
   /** Writes one `{token, logprob, bytes}` part at slot `at`; false when it has another shape. */

@@ -17,7 +17,11 @@ const logprob = fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true, max: 
 const standardToken = fc
   .tuple(tokenText, logprob, fc.array(fc.tuple(tokenText, logprob), { maxLength: 6 }))
   .map(([t, l, alts]) => standard(t, l, alts));
+/** The usual case: the sampled token is also the first alternative. */
+const sampledFirst = standardToken.map((t) => ({ ...t, top_logprobs: [{ token: t.token, logprob: t.logprob, bytes: t.bytes.slice() }, ...t.top_logprobs] }));
 const oddToken = fc.oneof(
+  // first alternative equal but for the sign of a zero logprob: not the same number
+  standardToken.map((t) => ({ ...t, logprob: 0, top_logprobs: [{ token: t.token, logprob: -0, bytes: t.bytes.slice() }] })),
   standardToken.map((t) => ({ ...t, bytes: null })),
   standardToken.map(({ top_logprobs: _, ...t }) => t),
   standardToken.map((t) => ({ ...t, extra: 'field' })),
@@ -32,7 +36,7 @@ const oddToken = fc.oneof(
 describe('createLogprobStore', () => {
   it('hands back every token as pushed (any shape), as plain JSON-equal objects, for every prefix', () => {
     fc.assert(
-      fc.property(fc.array(fc.oneof({ weight: 3, arbitrary: standardToken }, { weight: 1, arbitrary: oddToken }), { maxLength: 40 }), (tokens) => {
+      fc.property(fc.array(fc.oneof({ weight: 3, arbitrary: standardToken }, { weight: 2, arbitrary: sampledFirst }, { weight: 1, arbitrary: oddToken }), { maxLength: 40 }), (tokens) => {
         const store = createLogprobStore<unknown>();
         const copies = tokens.map((t) => structuredClone(t));
         for (const t of tokens) store.push(t);
@@ -81,6 +85,37 @@ describe('createLogprobStore', () => {
     store.push(standard('ab', -1, []));
     store.push(part);
     expect(store.toArray()[1]).toBe(part);
+  });
+});
+
+describe('the first alternative stored once', () => {
+  it('gives back an equal, separate first alternative, and tells -0 from 0', () => {
+    const store = createLogprobStore();
+    store.push({ token: 'a', logprob: -0.5, bytes: [97], top_logprobs: [{ token: 'a', logprob: -0.5, bytes: [97] }, { token: 'b', logprob: -2, bytes: [98] }] });
+    store.push({ token: 'z', logprob: 0, bytes: [122], top_logprobs: [{ token: 'z', logprob: -0, bytes: [122] }] });
+    const [first, second] = store.toArray();
+    expect(first!.top_logprobs).toEqual([{ token: 'a', logprob: -0.5, bytes: [97] }, { token: 'b', logprob: -2, bytes: [98] }]);
+    expect(first!.top_logprobs![0]).not.toBe(first);
+    expect(Object.is(second!.logprob, 0)).toBe(true);
+    expect(Object.is(second!.top_logprobs![0]!.logprob, -0)).toBe(true);
+  });
+});
+
+describe('LogprobStore.seal', () => {
+  it('builds the whole list once for the final object; later reads get equal copies sharing the tokens', () => {
+    const store = createLogprobStore();
+    const tokens = Array.from({ length: 10_000 }, (_, i) => standard(`t${i % 37}`, -i / 1000, [[`t${i % 37}`, -i / 1000], ['x', -9]]));
+    for (const t of tokens) store.push(structuredClone(t));
+    const prefix = store.toArray(3);
+    const sealed = store.seal();
+    expect(sealed).toEqual(tokens);
+    expect(prefix).toEqual(tokens.slice(0, 3));
+    const again = store.toArray(5);
+    expect(again).toEqual(tokens.slice(0, 5));
+    expect(again[4]).toBe(sealed[4]);
+    expect(store.seal()).not.toBe(sealed);
+    expect(store.seal()).toEqual(sealed);
+    expect(() => store.push(tokens[0]!)).toThrow(/sealed/);
   });
 });
 

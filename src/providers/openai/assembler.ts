@@ -56,9 +56,9 @@ export function createOpenAiAssembler(options: OpenAiAssemblerOptions = {}): Ope
   let unfinished = 0;
   let chunks = 0;
 
-  const build = (): ChatCompletion => {
+  const build = (final: boolean): ChatCompletion => {
     const list = new Array<ChatCompletion['choices'][number]>(choices.length);
-    for (let i = 0; i < choices.length; i++) list[i] = choiceSnapshot(choices[i]!);
+    for (let i = 0; i < choices.length; i++) list[i] = choiceSnapshot(choices[i]!, final);
     // Key order of the `stream: false` object: id, object, created, model, choices, usage,
     // system_fingerprint, service_tier, then unknown fields.
     const out = { id, object: 'chat.completion', created, model, choices: list } as ChatCompletion;
@@ -69,7 +69,7 @@ export function createOpenAiAssembler(options: OpenAiAssemblerOptions = {}): Ope
     if (xGroq !== undefined) out.x_groq = xGroq;
     return out;
   };
-  const snapshot = (): ChatCompletionSnapshot => build();
+  const snapshot = (): ChatCompletionSnapshot => build(false);
 
   const onEvent = options.onEvent;
   const sink: EventSink | undefined = onEvent && {
@@ -142,7 +142,7 @@ export function createOpenAiAssembler(options: OpenAiAssemblerOptions = {}): Ope
       try {
         assertChatCompletionChunk(payload, position);
       } catch (error) {
-        if (error instanceof ChunkwiseError && error.partial === undefined && chunks > 0) error.partial = build();
+        if (error instanceof ChunkwiseError && error.partial === undefined && chunks > 0) error.partial = build(false);
         throw error;
       }
       chunks++;
@@ -166,9 +166,9 @@ export function createOpenAiAssembler(options: OpenAiAssemblerOptions = {}): Ope
 
     finish(terminated: boolean, lenient: boolean): ChatCompletion {
       const problem = truncation(terminated);
-      if (problem !== undefined && !lenient) throw new TruncatedStreamError(problem, { partial: build() });
+      if (problem !== undefined && !lenient) throw new TruncatedStreamError(problem, { partial: build(true) });
       if (sink !== undefined) for (const state of choices) finishChoice(state, sink);
-      return build();
+      return build(true);
     },
 
     get complete() {

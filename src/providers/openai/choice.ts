@@ -65,7 +65,7 @@ export function createChoice(index: number): ChoiceState {
  * const state = createChoice(0);
  * applyChoice(state, { index: 0, delta: { content: 'Hi' } }, undefined);
  * applyChoice(state, { index: 0, delta: {}, finish_reason: 'stop' }, undefined); // true
- * choiceSnapshot(state).message.content; // 'Hi'
+ * choiceSnapshot(state, true).message.content; // 'Hi'
  * ```
  */
 export function applyChoice(state: ChoiceState, choice: ChunkChoice, sink: EventSink | undefined): boolean {
@@ -152,7 +152,7 @@ export function finishChoice(state: ChoiceState, sink: EventSink): void {
  * The choice in the final shape, keys in the order of the `stream: false` object; a fresh
  * object, O(tool calls + unknown fields).
  */
-export function choiceSnapshot(state: ChoiceState): ChatCompletionChoice {
+export function choiceSnapshot(state: ChoiceState, final: boolean): ChatCompletionChoice {
   const message: ChatCompletionMessage = {
     role: state.role === '' ? 'assistant' : state.role,
     content: state.content === '' ? null : state.content,
@@ -162,7 +162,7 @@ export function choiceSnapshot(state: ChoiceState): ChatCompletionChoice {
   const fn = state.functionCall;
   if (fn !== undefined) message.function_call = { name: fn.name, arguments: fn.arguments };
   if (state.fields !== undefined) copyMessageFields(state.fields, message);
-  const choice: ChatCompletionChoice = { index: state.index, message, logprobs: logprobsSnapshot(state.logprobs), finish_reason: state.finishReason };
+  const choice: ChatCompletionChoice = { index: state.index, message, logprobs: logprobsSnapshot(state.logprobs, final), finish_reason: state.finishReason };
   const extras = state.extras;
   if (extras !== undefined) for (const key in extras) choice[key] = extras[key];
   return choice;

@@ -54,18 +54,19 @@ function appendTokens(
 
 /**
  * The logprobs of a snapshot: `null` without lists; else each list's tokens so far, built on
- * first read (O(1) now, whatever the length of the list).
+ * first read (O(1) now, whatever the length of the list). `final` (the stream is over): the
+ * final object's lists seal the stores, which let go of their compact storage as they build.
  */
-export function logprobsSnapshot(lists: LogprobLists | undefined): ChatCompletionLogprobs | null {
+export function logprobsSnapshot(lists: LogprobLists | undefined, final: boolean): ChatCompletionLogprobs | null {
   if (lists === undefined) return null;
   const out: ChatCompletionLogprobs = { content: null, refusal: null };
-  lazyList(out, 'content', lists.content);
-  lazyList(out, 'refusal', lists.refusal);
+  lazyList(out, 'content', lists.content, final);
+  lazyList(out, 'refusal', lists.refusal, final);
   return out;
 }
 
-function lazyList(out: ChatCompletionLogprobs, key: 'content' | 'refusal', store: LogprobStore<TokenLogprob> | null): void {
+function lazyList(out: ChatCompletionLogprobs, key: 'content' | 'refusal', store: LogprobStore<TokenLogprob> | null, final: boolean): void {
   if (store === null) return;
   const length = store.length;
-  defineLazyProperty(out, key, () => store.toArray(length));
+  defineLazyProperty(out, key, final ? () => store.seal() : () => store.toArray(length));
 }
