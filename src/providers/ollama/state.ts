@@ -10,6 +10,7 @@
  *   value differs only when a field came on an earlier line and not on the last one, where
  *   keeping it loses nothing.
  */
+import { appendText, createTextGrowth, type TextGrowth } from '../../assembly/growing-text.js';
 import { ParseError } from '../../errors.js';
 import { METRIC_KEYS, type LineRecord, type LinePosition } from './read-line.js';
 import type { OllamaEndpoint, OllamaLogprob, OllamaToolCall } from './types.js';
@@ -22,6 +23,7 @@ export interface OllamaState {
   role: string | undefined;
   /** `message.content` (chat) or `response` (generate), concatenated. */
   text: string;
+  textGrowth: TextGrowth;
   thinking: string;
   images: unknown[] | undefined;
   /** Shared with snapshots: only ever appended to. */
@@ -41,7 +43,7 @@ export interface OllamaState {
 
 export function createOllamaState(): OllamaState {
   return {
-    endpoint: undefined, model: undefined, createdAt: undefined, role: undefined, text: '', thinking: '',
+    endpoint: undefined, model: undefined, createdAt: undefined, role: undefined, text: '', textGrowth: createTextGrowth(), thinking: '',
     images: undefined, toolCalls: [], logprobs: [], sawLogprobs: false, doneReason: undefined, doneReasonFirst: false,
     context: undefined, metrics: {}, fields: undefined, messageFields: undefined, done: false,
   };
@@ -73,7 +75,7 @@ export function applyLine(s: OllamaState, r: LineRecord, line: Record<string, un
   let otherFields = r.otherFields;
   if (r.chat) {
     if (r.role !== undefined) s.role = r.role;
-    if (r.content !== undefined) s.text += r.content;
+    if (r.content !== undefined) s.text = appendText(s.textGrowth, s.text, r.content);
     if (r.thinking !== undefined) s.thinking += r.thinking;
     if (r.images !== undefined) s.images = r.images;
     if (r.toolCalls !== undefined) append(s.toolCalls, r.toolCalls);
@@ -82,7 +84,7 @@ export function applyLine(s: OllamaState, r: LineRecord, line: Record<string, un
   // Until a line says which endpoint this is, top-level thinking, tool_calls and context are
   // taken as /api/generate's: every /api/chat line has a `message`.
   if (s.endpoint !== 'chat') {
-    if (r.response !== undefined) s.text += r.response;
+    if (r.response !== undefined) s.text = appendText(s.textGrowth, s.text, r.response);
     if (r.topThinking !== undefined) s.thinking += r.topThinking;
     if (r.topToolCalls !== undefined) append(s.toolCalls, r.topToolCalls);
     if (r.context !== undefined) s.context = r.context;

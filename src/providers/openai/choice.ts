@@ -12,6 +12,7 @@
  *   `content_filter_results`) keep their last non-null value;
  * - `delta.obfuscation` (padding) is dropped.
  */
+import { appendText, createTextGrowth, type TextGrowth } from '../../assembly/growing-text.js';
 import { jsonText } from '../../assembly/json-text.js';
 import { createIncrementalJson, type IncrementalJson } from '../../assembly/incremental-json.js';
 import type { EventSink } from './event-sink.js';
@@ -25,6 +26,7 @@ export interface ChoiceState {
   /** `""` until a non-empty role arrived. */
   role: string;
   content: string;
+  contentGrowth: TextGrowth;
   refusal: string;
   finishReason: string | null;
   /** The `*.done` and `finish` events were emitted (at the finish_reason, or at the end of the stream). */
@@ -44,6 +46,7 @@ export function createChoice(index: number): ChoiceState {
     index,
     role: '',
     content: '',
+    contentGrowth: createTextGrowth(),
     refusal: '',
     finishReason: null,
     done: false,
@@ -119,7 +122,7 @@ function applyDelta(state: ChoiceState, delta: ChunkDelta, sink: EventSink | und
 }
 
 function appendContent(state: ChoiceState, text: string, sink: EventSink | undefined): void {
-  state.content += text;
+  state.content = appendText(state.contentGrowth, state.content, text);
   if (sink === undefined) return;
   sink.emit({ type: 'content.delta', choice: state.index, snapshot: sink.snapshot, delta: text, content: state.content });
   if (!sink.partialContent) return;
