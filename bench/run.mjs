@@ -43,7 +43,7 @@ const PLANS = {
   recording: { warmup: 10, minRuns: 10, maxRuns: 200, budgetMs: quick ? 100 : 150 },
   '2k': { warmup: 5, warmupMs: quick ? 300 : 600, minRuns: 10, maxRuns: 40, budgetMs: quick ? 600 : 1500, slowMs: 1500 },
   '20k': { warmup: 2, warmupMs: quick ? 500 : 1000, minRuns: 6, maxRuns: 12, budgetMs: quick ? 1200 : 2500, slowMs: 1500 },
-  '200k': { warmup: 0, minRuns: 4, maxRuns: 6, budgetMs: 4000, slowMs: 1500 },
+  '200k': { warmup: 1, minRuns: 4, maxRuns: 6, budgetMs: 4000, slowMs: 1500 },
 };
 /** Above this estimated time for one run, a contestant is not run but extrapolated. */
 const SKIP_ABOVE_MS = 45_000;
