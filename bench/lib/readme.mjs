@@ -32,11 +32,11 @@ function summary(out) {
   ];
   if (cw && on) {
     lines.push(
-      `- Memory, ${logprobs.body.name}: the final object with its ${logprobs.body.tokens.toLocaleString('en-US')} logprob tokens holds ${cw.retainedMB.toFixed(0)} MB in chunkwise and ${on.retainedMB.toFixed(0)} MB in openai-node (the same objects); one request peaks ${cw.requestMB.toFixed(0)} MB above the resting process in chunkwise, ${on.requestMB.toFixed(0)} MB in openai-node.`,
+      `- Memory, ${logprobs.body.name}: the final object with its ${logprobs.body.tokens.toLocaleString('en-US')} logprob tokens holds ${cw.retainedMB.toFixed(0)} MB in chunkwise and ${on.retainedMB.toFixed(0)} MB in openai-node (the same tokens; chunkwise builds them from its compact store when \`logprobs.content\` is first read, with equal tokens sharing one frozen \`bytes\` array); one request peaks ${cw.requestMB.toFixed(0)} MB above the resting process in chunkwise, ${on.requestMB.toFixed(0)} MB in openai-node.`,
     );
   }
   const linear = out.targets.filter((t) => t.target.startsWith('linear'));
-  if (linear.length) lines.push(`- Cost grows linearly: chunkwise's time on 200k tokens is ${range(linear.map((t) => t.value))} its time on 20k.`);
+  if (linear.length) lines.push(`- Cost growth: chunkwise's time on 200k tokens is ${range(linear.map((t) => t.value))} its time on 20k (10× the tokens; target ≤ 11×).`);
   if (out.load?.ok) {
     const net = out.load.perStream.netBytes;
     lines.push(`- ${out.load.streams.toLocaleString('en-US')} concurrent streams over loopback HTTP in one process: ${out.load.chunkwise.completedCorrectly} correct, ${(out.load.chunkwise.totalMs / 1000).toFixed(1)} s, ${net === undefined ? '–' : (net / 1024).toFixed(1)} KiB per active stream beyond HTTP and the assembled object, no timers left behind.`);
