@@ -55,10 +55,13 @@ export function emitLineEvents(
     emit({ type: 'tool_call.arguments.delta', choice: 0, snapshot, index, delta: text, arguments: text, partial: parsed });
     emit({ type: 'tool_call.done', choice: 0, snapshot, index, id: call.id, name, arguments: text, parsed });
   }
-  for (let position = logprobsBefore; position < s.logprobs.length; position++) {
-    // Ollama omits `bytes` when empty, where the shared type has `bytes: null`.
-    const token = s.logprobs[position] as TokenLogprob;
-    emit({ type: 'logprobs.token', choice: 0, snapshot, kind: 'content', token, position });
+  const tokens = r.logprobs;
+  if (tokens !== undefined) {
+    for (let i = 0; i < tokens.length; i++) {
+      // Ollama omits `bytes` when empty, where the shared type has `bytes: null`.
+      const token = tokens[i] as TokenLogprob;
+      emit({ type: 'logprobs.token', choice: 0, snapshot, kind: 'content', token, position: logprobsBefore + i });
+    }
   }
   if (r.done) emitDone(sink, s);
 }

@@ -4,13 +4,14 @@
  * - `content` / `response` and `thinking` fragments are concatenated (as Ollama itself does
  *   when it answers `"stream": false`);
  * - tool calls and logprob entries are appended in order, to lists that only grow, so that
- *   snapshots can share them (see lazy-prefix.ts);
+ *   snapshots can share them (see lazy-prefix.ts and logprob-store.ts);
  * - every other field, known or not, top-level or in `message`, keeps its last non-null value.
  *   Ollama's own `"stream": false` reply takes those from the last line; the last non-null
  *   value differs only when a field came on an earlier line and not on the last one, where
  *   keeping it loses nothing.
  */
 import { appendText, createTextGrowth, type TextGrowth } from '../../assembly/growing-text.js';
+import { createLogprobStore, type LogprobStore } from '../../assembly/logprob-store.js';
 import { ParseError } from '../../errors.js';
 import { METRIC_KEYS, type LineRecord, type LinePosition } from './read-line.js';
 import type { OllamaEndpoint, OllamaLogprob, OllamaToolCall } from './types.js';
@@ -28,7 +29,8 @@ export interface OllamaState {
   images: unknown[] | undefined;
   /** Shared with snapshots: only ever appended to. */
   toolCalls: OllamaToolCall[];
-  logprobs: OllamaLogprob[];
+  /** Compact (see logprob-store.ts); the plain list is built when the response's `logprobs` is read. */
+  logprobs: LogprobStore<OllamaLogprob>;
   sawLogprobs: boolean;
   doneReason: string | undefined;
   /** Key order of the line that brought `done_reason`, kept for the response's key order. */
@@ -44,7 +46,7 @@ export interface OllamaState {
 export function createOllamaState(): OllamaState {
   return {
     endpoint: undefined, model: undefined, createdAt: undefined, role: undefined, text: '', textGrowth: createTextGrowth(), thinking: '',
-    images: undefined, toolCalls: [], logprobs: [], sawLogprobs: false, doneReason: undefined, doneReasonFirst: false,
+    images: undefined, toolCalls: [], logprobs: createLogprobStore<OllamaLogprob>(), sawLogprobs: false, doneReason: undefined, doneReasonFirst: false,
     context: undefined, metrics: {}, fields: undefined, messageFields: undefined, done: false,
   };
 }
@@ -93,7 +95,7 @@ export function applyLine(s: OllamaState, r: LineRecord, line: Record<string, un
   }
   if (r.logprobs !== undefined) {
     s.sawLogprobs = true;
-    append(s.logprobs, r.logprobs);
+    for (let i = 0; i < r.logprobs.length; i++) s.logprobs.push(r.logprobs[i]!);
   }
   if (r.doneReason !== undefined) {
     s.doneReason = r.doneReason;
