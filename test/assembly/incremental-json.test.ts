@@ -569,3 +569,17 @@ describe('deep nesting', () => {
 // Type-level check that the exported interface is what the parser implements.
 const _typecheck: IncrementalJson = new IncrementalJsonParser();
 void _typecheck;
+
+describe('the public entry', () => {
+  it('exports the incremental parser, which behaves as the README shows', async () => {
+    const { createIncrementalJson: fromIndex } = await import('../../src/index.js');
+    const json = fromIndex();
+    json.feed('{"city":"Par');
+    expect(json.partial()).toEqual({ city: 'Par' });
+    json.feed('is","days":[1,');
+    expect(json.partial()).toEqual({ city: 'Paris', days: [1] });
+    expect(json.openPath()).toEqual(['days']);
+    json.feed('2]}');
+    expect(json.end()).toEqual({ city: 'Paris', days: [1, 2] });
+  });
+});
