@@ -7,7 +7,8 @@
  * of the young generation was a quarter of the run time. Here a token costs its strings (short
  * ones are interned by JSON.parse, so mostly shared), one float64 and one byte a slot: about
  * 140 bytes with 5 alternatives (`bytes` is not stored when it is the token's UTF-8, as it is
- * for every token that holds whole characters). The plain objects are built only when someone
+ * for every token that holds whole characters; the sampled token is stored once when it is also
+ * the first alternative, as it usually is). The plain objects are built only when someone
  * reads the list, and their `bytes` arrays are shared between equal tokens (frozen, so that
  * sharing cannot leak a mutation), which halves the materialised list too.
  *
@@ -28,13 +29,13 @@ export interface LogprobEntry {
 export interface LogprobStore<T = LogprobEntry> {
   readonly length: number;
   push(entry: T): void;
-  /** The first `length` entries as plain objects (fresh arrays and objects on every call). */
+  /** The first `length` entries as plain objects: a fresh array, of fresh token objects until the store is sealed. */
   toArray(length?: number): T[];
   /**
    * For the final object, once nothing more is pushed: every entry as plain objects, built while
-   * the compact storage is let go of (so the peak is the list, not the list plus the store). The
-   * first call returns the list itself; later `toArray` / `seal` calls return copies of it
-   * (fresh arrays, the same token objects).
+   * the compact storage is let go of (each block can be collected as soon as it has been read).
+   * The first call returns the list itself; later `toArray` / `seal` calls return copies of it
+   * (fresh arrays, the same token objects). Pushing after it throws.
    */
   seal(): T[];
 }
