@@ -25,6 +25,8 @@ import { pathToFileURL } from 'node:url';
 import { JSONParser } from '@streamparser/json';
 import { parse as parsePartialJson } from 'partial-json';
 import { createIncrementalJson } from '../src/assembly/incremental-json.js';
+// The test suite's mulberry32: the same inputs as before, one copy of the generator.
+import { seededRandom } from '../test/helpers/seeded-random.js';
 
 export interface IncrementalJsonBenchOptions {
   /** Text sizes in bytes (UTF-16 code units, close to bytes: the text is mostly ASCII). */
@@ -97,17 +99,6 @@ export interface IncrementalJsonBenchResult {
 // ---------------------------------------------------------------------------------------------
 // Deterministic input
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const WORDS = (
   'the of and to in is that for it as with was on be by this are from at or an which have not ' +
   'stream parser token value array object string number chunk fragment result user search query ' +
@@ -115,7 +106,7 @@ const WORDS = (
 ).split(' ');
 
 function generateArguments(targetSize: number, seed = 42): string {
-  const r = mulberry32(seed);
+  const r = seededRandom(seed);
   const int = (n: number) => Math.floor(r() * n);
   const words = (n: number) => Array.from({ length: n }, () => WORDS[int(WORDS.length)]).join(' ');
   const record = (id: number) => ({

@@ -44,4 +44,4 @@ export * from './providers/openai/index.js';
 export * from './providers/ollama/index.js';
 export { providerFromContentType, transportFromFirstBytes } from './providers/detect.js';
 export { createIncrementalJson, type IncrementalJson, type IncrementalJsonOptions, type JsonPath } from './assembly/incremental-json.js';
-export { createLogprobStore, type LogprobStore, type LogprobEntry } from './assembly/logprob-store.js';
+export { createLogprobStore, type LogprobStore } from './assembly/logprob-store.js';

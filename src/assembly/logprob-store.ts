@@ -18,15 +18,10 @@
  * Key order of a rebuilt token is the documented one: token, logprob, bytes, top_logprobs.
  */
 
-export interface LogprobEntry {
-  token: string;
-  logprob: number;
-  bytes: number[] | null;
-  top_logprobs?: Array<{ token: string; logprob: number; bytes: number[] | null; [k: string]: unknown }>;
-  [k: string]: unknown;
-}
+import type { TokenLogprob } from './events.js';
+import { defineLazyProperty } from './lazy-prefix.js';
 
-export interface LogprobStore<T = LogprobEntry> {
+export interface LogprobStore<T = TokenLogprob> {
   readonly length: number;
   push(entry: T): void;
   /** The first `length` entries as plain objects: a fresh array, of fresh token objects until the store is sealed. */
@@ -50,8 +45,17 @@ const MAX_TOP = 125;
 const BYTES_UTF8 = 0;
 const BYTES_NULL = 1;
 
-export function createLogprobStore<T = LogprobEntry>(): LogprobStore<T> {
+export function createLogprobStore<T = TokenLogprob>(): LogprobStore<T> {
   return new CompactLogprobs<T>();
+}
+
+/**
+ * Puts `store`'s list on `target[key]` as a property built on first read: the tokens so far for
+ * a snapshot (O(1) now, whatever the length), the sealed list for the final object (`final`).
+ */
+export function defineLogprobList(target: object, key: string, store: LogprobStore<unknown>, final: boolean): void {
+  const length = store.length;
+  defineLazyProperty(target, key, final ? () => store.seal() : () => store.toArray(length));
 }
 
 /** Slots per block: blocks never move (no copy on growth) and waste at most one block. */

@@ -12,8 +12,8 @@
  * shared tool-call list through a prefix property; the final object gets an array. Logprobs are
  * built from their compact store on first read, in snapshots and the final object alike.
  */
-import { defineLazyProperty, definePrefixProperty } from '../../assembly/lazy-prefix.js';
-import type { LogprobStore } from '../../assembly/logprob-store.js';
+import { definePrefixProperty } from '../../assembly/lazy-prefix.js';
+import { defineLogprobList } from '../../assembly/logprob-store.js';
 import { METRIC_KEYS } from './read-line.js';
 import { setField, type OllamaState } from './state.js';
 import type { OllamaChatResponse, OllamaGenerateResponse, OllamaResponse } from './types.js';
@@ -37,7 +37,7 @@ function buildChat(s: OllamaState, final: boolean): OllamaChatResponse {
   if (s.messageFields !== undefined) addFields(message, s.messageFields);
   r.message = message;
   addDone(r, s);
-  if (s.sawLogprobs) addLogprobs(r, s.logprobs, final);
+  if (s.sawLogprobs) defineLogprobList(r, 'logprobs', s.logprobs, final);
   addMetrics(r, s.metrics);
   if (s.fields !== undefined) addFields(r, s.fields);
   return r as OllamaChatResponse;
@@ -53,7 +53,7 @@ function buildGenerate(s: OllamaState, final: boolean): OllamaGenerateResponse {
   if (s.context !== undefined) r.context = s.context;
   addMetrics(r, s.metrics);
   if (s.toolCalls.length > 0) addList(r, 'tool_calls', s.toolCalls, final);
-  if (s.sawLogprobs) addLogprobs(r, s.logprobs, final);
+  if (s.sawLogprobs) defineLogprobList(r, 'logprobs', s.logprobs, final);
   if (s.fields !== undefined) addFields(r, s.fields);
   return r as OllamaGenerateResponse;
 }
@@ -68,12 +68,6 @@ function addDone(target: Record<string, unknown>, s: OllamaState): void {
 function addList(target: Record<string, unknown>, key: string, list: readonly unknown[], final: boolean): void {
   if (final) target[key] = list.slice();
   else definePrefixProperty(target, key, list, list.length);
-}
-
-/** Built on first read; the final object's list seals the store (see logprob-store.ts). */
-function addLogprobs(target: Record<string, unknown>, store: LogprobStore<unknown>, final: boolean): void {
-  const length = store.length;
-  defineLazyProperty(target, 'logprobs', final ? () => store.seal() : () => store.toArray(length));
 }
 
 function addMetrics(target: Record<string, unknown>, metrics: Record<string, number>): void {

@@ -8,8 +8,7 @@
  * A kind's list starts when a chunk sends an array for it (even `[]`); the final value of a
  * kind never sent is `null`, and `logprobs` is `null` when no chunk carried logprobs at all.
  */
-import { defineLazyProperty } from '../../assembly/lazy-prefix.js';
-import { createLogprobStore, type LogprobStore } from '../../assembly/logprob-store.js';
+import { createLogprobStore, defineLogprobList, type LogprobStore } from '../../assembly/logprob-store.js';
 import type { TokenLogprob } from '../../assembly/events.js';
 import type { EventSink } from './event-sink.js';
 import type { ChatCompletionLogprobs, ChunkLogprobs } from './types.js';
@@ -60,13 +59,7 @@ function appendTokens(
 export function logprobsSnapshot(lists: LogprobLists | undefined, final: boolean): ChatCompletionLogprobs | null {
   if (lists === undefined) return null;
   const out: ChatCompletionLogprobs = { content: null, refusal: null };
-  lazyList(out, 'content', lists.content, final);
-  lazyList(out, 'refusal', lists.refusal, final);
+  if (lists.content !== null) defineLogprobList(out, 'content', lists.content, final);
+  if (lists.refusal !== null) defineLogprobList(out, 'refusal', lists.refusal, final);
   return out;
-}
-
-function lazyList(out: ChatCompletionLogprobs, key: 'content' | 'refusal', store: LogprobStore<TokenLogprob> | null, final: boolean): void {
-  if (store === null) return;
-  const length = store.length;
-  defineLazyProperty(out, key, final ? () => store.seal() : () => store.toArray(length));
 }
