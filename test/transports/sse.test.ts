@@ -1,4 +1,5 @@
 import { Subject, from, lastValueFrom, toArray } from 'rxjs';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LimitError, ParseError, ProviderError, type ChunkwiseError } from '../../src/errors.js';
 import { createSseDecoder, decodeSse, isDoneMessage, type SseDecoderOptions, type SseMessage } from '../../src/transports/sse.js';
@@ -231,6 +232,48 @@ describe('SSE decoder: invalid UTF-8', () => {
     expect(decoded.error).toBeInstanceOf(ParseError);
     expect(decoded.error).toMatchObject({ offset: 15 });
     expect(decoded.error!.message).toContain('ended inside a UTF-8 character');
+  });
+  it('damaged bytes under any cut: the same events and the same error as the whole body, at the byte where a fatal TextDecoder stops (property, seed 7)', () => {
+    // Each piece is decoded on its own (the bytes of a character cut at its end carried over by
+    // hand): any cut must give what one piece gives, and the offset must be the first byte that
+    // a streaming fatal TextDecoder cannot take.
+    const streaming = (bytes: Uint8Array) => {
+      try {
+        new TextDecoder('utf-8', { fatal: true }).decode(bytes, { stream: true });
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const body = fc
+      .tuple(
+        fc.array(fc.string({ unit: 'binary', maxLength: 8 }), { minLength: 1, maxLength: 4 }),
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0x80, max: 0xff })), { maxLength: 2 }),
+        fc.integer({ min: 0, max: 3 }),
+      )
+      .map(([texts, damage, drop]) => {
+        // Event data without line ends, so that the damage is the only thing that can fail.
+        const bytes = utf8(texts.map((t) => `data: x${t.replace(/[\r\n]/g, '')}\n\n`).join(''));
+        for (const [at, byte] of damage) bytes[at % bytes.length] = byte;
+        return bytes.subarray(0, Math.max(0, bytes.length - drop));
+      });
+    fc.assert(
+      fc.property(body, fc.array(fc.nat(), { maxLength: 6 }), (bytes, cuts) => {
+        const whole = decode([bytes]);
+        const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
+        const pieces = [0, ...points].map((from, i) => bytes.slice(from, [...points, bytes.length][i]));
+        const split = decode(pieces);
+        expect(data(split)).toEqual(data(whole));
+        expect(split.error?.message).toBe(whole.error?.message);
+        expect(split.error?.offset).toBe(whole.error?.offset);
+        const offset = whole.error?.offset;
+        if (offset === undefined) return;
+        expect(streaming(bytes.subarray(0, offset))).toBe(true);
+        if (whole.error!.message.includes('ended inside')) expect(streaming(bytes.subarray(offset))).toBe(true);
+        else expect(streaming(bytes.subarray(0, Math.min(bytes.length, offset + 4)))).toBe(false);
+      }),
+      { seed: 7, numRuns: 1500 },
+    );
   });
 });
 

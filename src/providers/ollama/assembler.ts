@@ -8,7 +8,8 @@ import { createIncrementalJson } from '../../assembly/incremental-json.js';
 import { ParseError, TruncatedStreamError, withPartial } from '../../errors.js';
 import { providerErrorFrom } from '../../transports/provider-error.js';
 import { buildOllamaResponse } from './build-response.js';
-import { emitLineEvents, type OllamaEventSink } from './emit-events.js';
+import { applyCommonLine } from './common-line.js';
+import { emitLineEvents, emitTextLineEvents, type OllamaEventSink } from './emit-events.js';
 import { createLineRecord, readLine } from './read-line.js';
 import { applyLine, checkEndpoint, createOllamaState } from './state.js';
 import type { OllamaChunk, OllamaResponse, OllamaSnapshot } from './types.js';
@@ -46,6 +47,14 @@ export function createOllamaAssembler(options: AssemblerOptions<OllamaSnapshot, 
 
   return {
     push(payload, position) {
+      if (!state.done) {
+        const text = applyCommonLine(state, payload);
+        if (text !== undefined) {
+          applied++;
+          if (sink !== undefined) emitTextLineEvents(sink, state, payload as OllamaChunk, text);
+          return payload as OllamaChunk;
+        }
+      }
       try {
         if (state.done) throw new ParseError('An Ollama line came after the final `done: true` line', position ? { ...position } : {});
         readLine(payload, line, position);

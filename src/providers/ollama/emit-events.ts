@@ -43,10 +43,7 @@ export function emitLineEvents(
   const thinking = generate ? r.topThinking : r.thinking;
   if (thinking) emit({ type: 'reasoning.delta', choice: 0, snapshot, field: 'thinking', delta: thinking, reasoning: s.thinking });
   const text = generate ? r.response : r.content;
-  if (text) {
-    emit({ type: 'content.delta', choice: 0, snapshot, delta: text, content: s.text });
-    if (sink.json !== undefined) emitPartialContent(sink, sink.json, text);
-  }
+  if (text) emitContentDelta(sink, s, text);
   for (let index = toolCallsBefore; index < s.toolCalls.length; index++) {
     const call = s.toolCalls[index]!;
     const { name, arguments: parsed } = call.function;
@@ -64,6 +61,17 @@ export function emitLineEvents(
     }
   }
   if (r.done) emitDone(sink, s);
+}
+
+/** The events of a line that only brought text (common-line.ts): `chunk`, then `content.delta` unless the fragment is empty. */
+export function emitTextLineEvents(sink: OllamaEventSink, s: OllamaState, chunk: OllamaChunk, text: string): void {
+  sink.emit({ type: 'chunk', choice: 0, snapshot: sink.snapshot, chunk });
+  if (text !== '') emitContentDelta(sink, s, text);
+}
+
+function emitContentDelta(sink: OllamaEventSink, s: OllamaState, text: string): void {
+  sink.emit({ type: 'content.delta', choice: 0, snapshot: sink.snapshot, delta: text, content: s.text });
+  if (sink.json !== undefined) emitPartialContent(sink, sink.json, text);
 }
 
 function emitPartialContent(sink: OllamaEventSink, json: IncrementalJson, fragment: string): void {
