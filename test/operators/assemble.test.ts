@@ -119,6 +119,45 @@ describe('assemble', () => {
     expect(error.partial.choices[0].message.content).toBe('a');
   });
 
+  it('takes the events of one piece in a batch, yet the first failure wins and all before it are applied and emitted', async () => {
+    const ok = chunk({ role: 'assistant', content: 'a' }) + chunk({ content: 'b' });
+    const badShape = 'data: {"choices":[{"index":0,"delta":3}]}\n\n';
+    const badJson = 'data: {"id": nope}\n\n';
+    for (const [body, event, text] of [
+      [ok + badShape + badJson, 3, 'choices[0].delta must be an object'],
+      [ok + badJson + badShape, 3, 'not valid JSON'],
+    ] as const) {
+      // One piece (a string body), and the same body a byte at a time: the same outcome.
+      for (const source of [body, [...body]]) {
+        const seen: string[] = [];
+        const error: any = await new Promise((resolve, reject) =>
+          streamEvents(source, { provider: 'openai' }).subscribe({
+            next: (e) => e.type === 'content.delta' && seen.push(e.delta),
+            error: resolve,
+            complete: () => reject(new Error('completed')),
+          }),
+        );
+        expect(error).toBeInstanceOf(ParseError);
+        expect(error.event).toBe(event);
+        expect(error.message).toContain(text);
+        expect(error.partial.choices[0].message.content).toBe('ab');
+        expect(seen).toEqual(['a', 'b']);
+      }
+    }
+  });
+
+  it('stops an Ollama stream at its done line inside a piece, and reports a bad line after the ones before it', async () => {
+    const line = (content: string, done = false) =>
+      `${JSON.stringify({ model: 'm', created_at: 't', message: { role: 'assistant', content }, done, ...(done ? { done_reason: 'stop' } : {}) })}\n`;
+    const final: any = await assemble(line('Hel') + line('lo') + line('', true) + 'not even json\n');
+    expect(final.message.content).toBe('Hello');
+    expect(final.done_reason).toBe('stop');
+    const error = await assemble(line('Hel') + line('lo') + '{"model": nope}\n' + line('x')).catch((e) => e);
+    expect(error).toBeInstanceOf(ParseError);
+    expect(error.line).toBe(3);
+    expect(error.partial.message.content).toBe('Hello');
+  });
+
   it('turns a non-2xx Response into an HttpError with the provider message', async () => {
     const response = new Response(JSON.stringify({ error: { message: 'Incorrect API key provided', type: 'invalid_request_error', code: 'invalid_api_key' } }), {
       status: 401,
