@@ -26,6 +26,7 @@ export interface OllamaState {
   text: string;
   textGrowth: TextGrowth;
   thinking: string;
+  thinkingGrowth: TextGrowth;
   images: unknown[] | undefined;
   /** Shared with snapshots: only ever appended to. */
   toolCalls: OllamaToolCall[];
@@ -45,7 +46,7 @@ export interface OllamaState {
 
 export function createOllamaState(): OllamaState {
   return {
-    endpoint: undefined, model: undefined, createdAt: undefined, role: undefined, text: '', textGrowth: createTextGrowth(), thinking: '',
+    endpoint: undefined, model: undefined, createdAt: undefined, role: undefined, text: '', textGrowth: createTextGrowth(), thinking: '', thinkingGrowth: createTextGrowth(),
     images: undefined, toolCalls: [], logprobs: createLogprobStore<OllamaLogprob>(), sawLogprobs: false, doneReason: undefined, doneReasonFirst: false,
     context: undefined, metrics: {}, fields: undefined, messageFields: undefined, done: false,
   };
@@ -78,7 +79,7 @@ export function applyLine(s: OllamaState, r: LineRecord, line: Record<string, un
   if (r.chat) {
     if (r.role !== undefined) s.role = r.role;
     if (r.content !== undefined) s.text = appendText(s.textGrowth, s.text, r.content);
-    if (r.thinking !== undefined) s.thinking += r.thinking;
+    if (r.thinking !== undefined) s.thinking = appendText(s.thinkingGrowth, s.thinking, r.thinking);
     if (r.images !== undefined) s.images = r.images;
     if (r.toolCalls !== undefined) append(s.toolCalls, r.toolCalls);
     if (r.otherMessageFields) s.messageFields = keepOthers(s.messageFields, r.message!, KNOWN_IN_MESSAGE);
@@ -87,7 +88,7 @@ export function applyLine(s: OllamaState, r: LineRecord, line: Record<string, un
   // taken as /api/generate's: every /api/chat line has a `message`.
   if (s.endpoint !== 'chat') {
     if (r.response !== undefined) s.text = appendText(s.textGrowth, s.text, r.response);
-    if (r.topThinking !== undefined) s.thinking += r.topThinking;
+    if (r.topThinking !== undefined) s.thinking = appendText(s.thinkingGrowth, s.thinking, r.topThinking);
     if (r.topToolCalls !== undefined) append(s.toolCalls, r.topToolCalls);
     if (r.context !== undefined) s.context = r.context;
   } else if (r.topThinking !== undefined || r.topToolCalls !== undefined || r.context !== undefined) {

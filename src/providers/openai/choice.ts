@@ -28,6 +28,7 @@ export interface ChoiceState {
   content: string;
   contentGrowth: TextGrowth;
   refusal: string;
+  refusalGrowth: TextGrowth;
   finishReason: string | null;
   /** The `*.done` and `finish` events were emitted (at the finish_reason, or at the end of the stream). */
   done: boolean;
@@ -35,6 +36,8 @@ export interface ChoiceState {
   functionCall: ChatCompletionFunctionCall | undefined;
   logprobs: LogprobLists | undefined;
   fields: MessageFields | undefined;
+  /** Flattening state of the string fields among `fields`, by name. */
+  fieldGrowth: Map<string, TextGrowth> | undefined;
   extras: Record<string, unknown> | undefined;
   /** Incremental parser of the content, when `partialContent` is on. */
   contentJson: IncrementalJson | undefined;
@@ -48,12 +51,14 @@ export function createChoice(index: number): ChoiceState {
     content: '',
     contentGrowth: createTextGrowth(),
     refusal: '',
+    refusalGrowth: createTextGrowth(),
     finishReason: null,
     done: false,
     toolCalls: undefined,
     functionCall: undefined,
     logprobs: undefined,
     fields: undefined,
+    fieldGrowth: undefined,
     extras: undefined,
     contentJson: undefined,
   };
@@ -101,7 +106,7 @@ function applyDelta(state: ChoiceState, delta: ChunkDelta, sink: EventSink | und
         break;
       case 'refusal':
         if (value !== '') {
-          state.refusal += value as string;
+          state.refusal = appendText(state.refusalGrowth, state.refusal, value as string);
           if (sink !== undefined) sink.emit({ type: 'refusal.delta', choice: state.index, snapshot: sink.snapshot, delta: value as string, refusal: state.refusal });
         }
         break;
@@ -116,7 +121,7 @@ function applyDelta(state: ChoiceState, delta: ChunkDelta, sink: EventSink | und
       case 'obfuscation':
         break;
       default:
-        applyMessageField((state.fields ??= {}), key, value, state.index, sink);
+        applyMessageField((state.fields ??= {}), key, value, state.index, sink, (state.fieldGrowth ??= new Map()));
     }
   }
 }

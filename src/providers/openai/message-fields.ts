@@ -11,6 +11,7 @@
  *
  * Fields named in {@link REASONING_FIELDS} also emit `reasoning.delta` / `reasoning.done`.
  */
+import { appendText, createTextGrowth, type TextGrowth } from '../../assembly/growing-text.js';
 import type { EventSink } from './event-sink.js';
 
 /** Delta fields that carry reasoning text: they emit `reasoning.*` events with `field` = the name. */
@@ -30,14 +31,26 @@ export type MessageFields = Record<string, unknown>;
  * fields.reasoning_content; // 'The user asks'
  * ```
  */
-export function applyMessageField(fields: MessageFields, key: string, value: unknown, choice: number, sink: EventSink | undefined): void {
+export function applyMessageField(
+  fields: MessageFields,
+  key: string,
+  value: unknown,
+  choice: number,
+  sink: EventSink | undefined,
+  growth: Map<string, TextGrowth> = new Map(),
+): void {
   if (value === undefined || value === null) return;
   if (typeof value !== 'string') {
     fields[key] = key === 'audio' && typeof value === 'object' ? mergeAudio(fields.audio, value as Record<string, unknown>) : value;
     return;
   }
   const previous = fields[key];
-  const text = typeof previous === 'string' ? previous + value : value;
+  let text = value;
+  if (typeof previous === 'string') {
+    let g = growth.get(key);
+    if (g === undefined) growth.set(key, (g = createTextGrowth()));
+    text = appendText(g, previous, value);
+  }
   fields[key] = text;
   if (sink !== undefined && value !== '' && REASONING_FIELDS.has(key)) {
     sink.emit({ type: 'reasoning.delta', choice, snapshot: sink.snapshot, field: key, delta: value, reasoning: text });

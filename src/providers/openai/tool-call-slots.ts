@@ -17,6 +17,7 @@
  * So every call has a unique `index` (the one in events and the final order), and `wireIndex`
  * remembers the index the server used, to route later fragments that name only it.
  */
+import { createTextGrowth, type TextGrowth } from '../../assembly/growing-text.js';
 import type { IncrementalJson } from '../../assembly/incremental-json.js';
 
 export interface ToolCallSlot {
@@ -31,6 +32,8 @@ export interface ToolCallSlot {
   /** `""` until a non-empty name arrived. */
   name: string;
   arguments: string;
+  /** Flattening state of `arguments` (growing-text.ts). */
+  argumentsGrowth: TextGrowth;
   /** Unknown fields of the call (last non-null value), e.g. Gemini's `extra_content`. */
   extras: Record<string, unknown> | undefined;
   /** `tool_call.start` was emitted. */
@@ -69,7 +72,7 @@ export function createToolCallSlots(): ToolCallSlots {
   let newest: ToolCallSlot | undefined;
 
   const open = (id: string, wireIndex: number | undefined, index: number): ToolCallSlot => {
-    const slot: ToolCallSlot = { index, wireIndex, id, type: '', name: '', arguments: '', extras: undefined, started: false, done: false, json: undefined, fed: 0 };
+    const slot: ToolCallSlot = { index, wireIndex, id, type: '', name: '', arguments: '', argumentsGrowth: createTextGrowth(), extras: undefined, started: false, done: false, json: undefined, fed: 0 };
     let at = list.length;
     while (at > 0 && list[at - 1]!.index > index) at--;
     if (at === list.length) list.push(slot);

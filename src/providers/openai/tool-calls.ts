@@ -14,6 +14,7 @@
  * character once over the stream), so subscribers that never look at `partial` pay nothing
  * for it (parsing every fragment was a third of the time of a tool-call stream with events).
  */
+import { appendText } from '../../assembly/growing-text.js';
 import { jsonText } from '../../assembly/json-text.js';
 import { createIncrementalJson } from '../../assembly/incremental-json.js';
 import { ParseError, excerptOf } from '../../errors.js';
@@ -47,7 +48,7 @@ export function applyToolCallFragment(slots: ToolCallSlots, fragment: ChunkToolC
     const args: unknown = fn.arguments;
     if (typeof args === 'string') delta = args;
     else if (args !== undefined && args !== null) delta = jsonText(args);
-    if (delta !== '') slot.arguments += delta;
+    if (delta !== '') slot.arguments = appendText(slot.argumentsGrowth, slot.arguments, delta);
   }
   for (const key in fragment) {
     if (key === 'index' || key === 'id' || key === 'type' || key === 'function') continue;
