@@ -103,7 +103,7 @@ export function renderReadmeSection(out) {
       (out.clock === 'cpu' ? 'process CPU time, `--clock=cpu`' : 'wall clock') +
       ').',
     '',
-    `Measured ${out.date.slice(0, 10)} on ${m.cpu} (${m.nproc} cores, \`nproc\` = ${m.nproc}), ${m.memoryGB} GB, Node ${m.node}, ${m.os}.${busy ? ` The machine was shared with other work (1-minute load average ${m.loadAverage[0]} at the start, ${m.loadAverageAtEnd?.[0]} at the end, on ${m.nproc} cores), so the numbers are noisier than on an idle machine; each contestant was forked in ${out.rounds ?? 2} interleaved rounds to spread the disturbance.` : ''} Reproduce with:`,
+    `Measured ${out.date.slice(0, 10)} on ${m.cpu} (${m.nproc} cores, \`nproc\` = ${m.nproc}), ${m.memoryGB} GB, Node ${m.node}, ${m.os}.${busy ? ` The machine was shared with other work (1-minute load average ${m.loadAverage[0]} at the start, ${m.loadAverageAtEnd?.[0]} at the end, on ${m.nproc} cores), so the numbers are noisier than on an idle machine; each contestant was forked in ${out.rounds ?? 2} interleaved rounds (the floor and chunkwise in ${out.coreRounds ?? out.rounds ?? 2}) to spread the disturbance.` : ''} Reproduce with:`,
     '',
     '```sh',
     'npm run bench            # builds, then node bench/run.mjs; results in bench/results/latest.{md,json}',
