@@ -37,7 +37,7 @@ export function applyCommonLine(s: OllamaState, payload: unknown): string | unde
   } else s.endpoint = 'generate';
   s.model = model;
   s.createdAt = createdAt;
-  if (text !== '') s.text = appendText(s.textGrowth, s.text, text);
+  if (text !== '') s.text = appendText(s.textGrowth, text);
   return text;
 }
 

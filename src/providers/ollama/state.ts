@@ -78,8 +78,8 @@ export function applyLine(s: OllamaState, r: LineRecord, line: Record<string, un
   let otherFields = r.otherFields;
   if (r.chat) {
     if (r.role !== undefined) s.role = r.role;
-    if (r.content !== undefined) s.text = appendText(s.textGrowth, s.text, r.content);
-    if (r.thinking !== undefined) s.thinking = appendText(s.thinkingGrowth, s.thinking, r.thinking);
+    if (r.content !== undefined) s.text = appendText(s.textGrowth, r.content);
+    if (r.thinking !== undefined) s.thinking = appendText(s.thinkingGrowth, r.thinking);
     if (r.images !== undefined) s.images = r.images;
     if (r.toolCalls !== undefined) append(s.toolCalls, r.toolCalls);
     if (r.otherMessageFields) s.messageFields = keepOthers(s.messageFields, r.message!, KNOWN_IN_MESSAGE);
@@ -87,8 +87,8 @@ export function applyLine(s: OllamaState, r: LineRecord, line: Record<string, un
   // Until a line says which endpoint this is, top-level thinking, tool_calls and context are
   // taken as /api/generate's: every /api/chat line has a `message`.
   if (s.endpoint !== 'chat') {
-    if (r.response !== undefined) s.text = appendText(s.textGrowth, s.text, r.response);
-    if (r.topThinking !== undefined) s.thinking = appendText(s.thinkingGrowth, s.thinking, r.topThinking);
+    if (r.response !== undefined) s.text = appendText(s.textGrowth, r.response);
+    if (r.topThinking !== undefined) s.thinking = appendText(s.thinkingGrowth, r.topThinking);
     if (r.topToolCalls !== undefined) append(s.toolCalls, r.topToolCalls);
     if (r.context !== undefined) s.context = r.context;
   } else if (r.topThinking !== undefined || r.topToolCalls !== undefined || r.context !== undefined) {

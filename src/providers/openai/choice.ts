@@ -106,7 +106,7 @@ function applyDelta(state: ChoiceState, delta: ChunkDelta, sink: EventSink | und
         break;
       case 'refusal':
         if (value !== '') {
-          state.refusal = appendText(state.refusalGrowth, state.refusal, value as string);
+          state.refusal = appendText(state.refusalGrowth, value as string);
           if (sink !== undefined) sink.emit({ type: 'refusal.delta', choice: state.index, snapshot: sink.snapshot, delta: value as string, refusal: state.refusal });
         }
         break;
@@ -127,7 +127,7 @@ function applyDelta(state: ChoiceState, delta: ChunkDelta, sink: EventSink | und
 }
 
 function appendContent(state: ChoiceState, text: string, sink: EventSink | undefined): void {
-  state.content = appendText(state.contentGrowth, state.content, text);
+  state.content = appendText(state.contentGrowth, text);
   if (sink === undefined) return;
   sink.emit({ type: 'content.delta', choice: state.index, snapshot: sink.snapshot, delta: text, content: state.content });
   if (!sink.partialContent) return;

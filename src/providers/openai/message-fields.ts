@@ -41,15 +41,17 @@ export function applyMessageField(
 ): void {
   if (value === undefined || value === null) return;
   if (typeof value !== 'string') {
+    growth.delete(key);
     fields[key] = key === 'audio' && typeof value === 'object' ? mergeAudio(fields.audio, value as Record<string, unknown>) : value;
     return;
   }
   const previous = fields[key];
   let text = value;
   if (typeof previous === 'string') {
+    // `growth` holds the key's text since it last became a string (see growing-text.ts).
     let g = growth.get(key);
-    if (g === undefined) growth.set(key, (g = createTextGrowth()));
-    text = appendText(g, previous, value);
+    if (g === undefined) growth.set(key, (g = createTextGrowth(previous)));
+    text = appendText(g, value);
   }
   fields[key] = text;
   if (sink !== undefined && value !== '' && REASONING_FIELDS.has(key)) {

@@ -48,7 +48,7 @@ export function applyToolCallFragment(slots: ToolCallSlots, fragment: ChunkToolC
     const args: unknown = fn.arguments;
     if (typeof args === 'string') delta = args;
     else if (args !== undefined && args !== null) delta = jsonText(args);
-    if (delta !== '') slot.arguments = appendText(slot.argumentsGrowth, slot.arguments, delta);
+    if (delta !== '') slot.arguments = appendText(slot.argumentsGrowth, delta);
   }
   for (const key in fragment) {
     if (key === 'index' || key === 'id' || key === 'type' || key === 'function') continue;
