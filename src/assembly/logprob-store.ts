@@ -90,13 +90,13 @@ class CompactLogprobs<T> implements LogprobStore<T> {
       this.flags.push(new Uint8Array(BLOCK));
     }
     let ok = (top === undefined || (Array.isArray(top) && alternatives <= MAX_TOP)) && this.writeSlot(first, e, top === undefined ? 3 : 4);
-    for (let i = 0; ok && i < alternatives; i++) ok = this.writeSlot(first + 1 + i, (top as unknown[])[i], 3);
+    // The sampled token is usually also the first alternative: then it is stored once.
+    const duplicate = ok && alternatives > 0 && sameAsToken((top as unknown[])[0], e);
+    const from = duplicate ? 1 : 0;
+    for (let i = from; ok && i < alternatives; i++) ok = this.writeSlot(first + 1 + i - from, (top as unknown[])[i], 3);
     if (ok) {
-      // The sampled token is usually also the first alternative: keep it once.
-      const duplicate = alternatives > 0 && this.sameSlots(first, first + 1);
-      if (duplicate) this.shiftDown(first + 2, needed);
       this.counts[this.length] = top === undefined ? NO_TOP : duplicate ? alternatives | FIRST_IS_TOKEN : alternatives;
-      this.slots = duplicate ? needed - 1 : needed;
+      this.slots = needed - from;
     } else {
       (this.kept ??= new Map()).set(this.length, entry);
       this.counts[this.length] = KEPT;
@@ -169,31 +169,6 @@ class CompactLogprobs<T> implements LogprobStore<T> {
     return out;
   }
 
-  private sameSlots(a: number, b: number): boolean {
-    const ba = a >> BLOCK_BITS;
-    const ia = a & IN_BLOCK;
-    const bb = b >> BLOCK_BITS;
-    const ib = b & IN_BLOCK;
-    return (
-      this.strings[ba]![ia] === this.strings[bb]![ib] &&
-      Object.is(this.logprobs[ba]![ia], this.logprobs[bb]![ib]) &&
-      this.flags[ba]![ia] === this.flags[bb]![ib]
-    );
-  }
-
-  /** Moves slots [from, to) one slot down. */
-  private shiftDown(from: number, to: number): void {
-    for (let at = from; at < to; at++) {
-      const src = at >> BLOCK_BITS;
-      const i = at & IN_BLOCK;
-      const dst = (at - 1) >> BLOCK_BITS;
-      const j = (at - 1) & IN_BLOCK;
-      this.strings[dst]![j] = this.strings[src]![i]!;
-      this.logprobs[dst]![j] = this.logprobs[src]![i]!;
-      this.flags[dst]![j] = this.flags[src]![i]!;
-    }
-  }
-
   /** Writes one `{token, logprob, bytes}` part at slot `at`; false when it has another shape. */
   private writeSlot(at: number, part: unknown, keys: number): boolean {
     if (typeof part !== 'object' || part === null) return false;
@@ -254,6 +229,22 @@ export function isUtf8Of(s: string, bytes: readonly unknown[]): boolean {
     j += 3;
   }
   return j === n;
+}
+
+/**
+ * Whether alternative `part` is the (already checked) sampled token `token` again: the same
+ * three fields, the same string, logprob (`Object.is`: -0 is not 0) and bytes.
+ */
+function sameAsToken(part: unknown, token: Record<string, unknown>): boolean {
+  if (typeof part !== 'object' || part === null) return false;
+  const p = part as Record<string, unknown>;
+  if (p.token !== token.token || !Object.is(p.logprob, token.logprob) || countKeys(p) !== 3) return false;
+  const a = p.bytes;
+  const b = token.bytes as number[] | null;
+  if (a === null || b === null) return a === b;
+  if (!Array.isArray(a) || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function countKeys(o: object): number {

@@ -23,6 +23,13 @@ const oddToken = fc.oneof(
   // first alternative equal but for the sign of a zero logprob: not the same number
   standardToken.map((t) => ({ ...t, logprob: 0, top_logprobs: [{ token: t.token, logprob: -0, bytes: t.bytes.slice() }] })),
   standardToken.map((t) => ({ ...t, bytes: null })),
+  // the sampled token again as first alternative, but not quite: an extra key, other bytes
+  standardToken.map((t) => ({ ...t, top_logprobs: [{ token: t.token, logprob: t.logprob, bytes: t.bytes.slice(), extra: 1 }] })),
+  standardToken.map((t) => ({ ...t, top_logprobs: [{ token: t.token, logprob: t.logprob, bytes: null }, ...t.top_logprobs] })),
+  standardToken.map((t) => ({ ...t, top_logprobs: [{ token: t.token, logprob: t.logprob, bytes: [...t.bytes, 0] }] })),
+  standardToken.map((t) => ({ ...t, top_logprobs: [{ token: t.token, logprob: t.logprob, bytes: t.bytes.slice(1) }] })),
+  // both without bytes: the same token again
+  standardToken.map((t) => ({ ...t, bytes: null, top_logprobs: [{ token: t.token, logprob: t.logprob, bytes: null }, ...t.top_logprobs] })),
   standardToken.map(({ top_logprobs: _, ...t }) => t),
   standardToken.map((t) => ({ ...t, extra: 'field' })),
   standardToken.map((t) => ({ ...t, bytes: [...t.bytes, 0] })), // bytes that are not its token's UTF-8
@@ -45,7 +52,7 @@ describe('createLogprobStore', () => {
         const cut = Math.floor(tokens.length / 2);
         expect(store.toArray(cut)).toEqual(copies.slice(0, cut));
       }),
-      { seed: 42, numRuns: 300 },
+      { seed: 42, numRuns: 600 },
     );
   });
 
