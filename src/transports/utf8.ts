@@ -43,7 +43,8 @@ export function firstInvalidUtf8(bytes: Uint8Array, final: boolean): number {
 
 /**
  * How many bytes at the end of `bytes` (which is valid UTF-8 so far) begin a character that is
- * not complete yet: what a streaming TextDecoder holds back after decoding them.
+ * not complete yet: what a streaming TextDecoder would hold back (the SSE decoder carries them
+ * over to the next piece itself).
  */
 export function incompleteUtf8Suffix(bytes: Uint8Array, length = bytes.length): number {
   for (let back = 1; back <= 3 && back <= length; back++) {
