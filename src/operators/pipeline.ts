@@ -106,10 +106,10 @@ export function createPipeline(options: PipelineOptions, sink: PipelineSink): Pi
 
   // The messages (lines) of one piece are taken in a batch, in phases: the decoder frames them
   // all, then JSON.parse runs on each, then the assembler takes each. One kind of work at a
-  // time measured 5–10% faster than alternating per message (V8's JSON parser and the
-  // assembler evict each other's state from the CPU's caches). Nothing waits: a batch is the
-  // bytes of one piece, handled before `feed` returns, and errors keep their order (a message
-  // that fails is reported after the ones before it have been applied, as before).
+  // time measured 3–4.5% faster on OpenAI bodies than alternating per message (V8's JSON
+  // parser and the assembler evict each other's state from the CPU's caches). Nothing waits: a
+  // batch is the bytes of one piece, handled before `feed` returns, and errors keep their order
+  // (a message that fails is reported after the ones before it have been applied, as before).
   const texts: string[] = [];
   const numbers: number[] = [];
   const values: unknown[] = [];
@@ -202,10 +202,64 @@ export function createPipeline(options: PipelineOptions, sink: PipelineSink): Pi
     }
   };
 
-  /** Feeds one piece to the decoder, then handles its batch. */
+  // Pieces wait here while a batch is being applied: an event handler that feeds the pipeline
+  // must not start a second batch inside the first, so its bytes come after. (Whatever throws
+  // out of a batch has settled the pipeline first, so `draining` never stays set on a live one.)
+  const queued: Uint8Array[] = [];
+  let draining = false;
+  let endRequested = false;
+  let taking = false;
+
+  /** Decodes `piece` and applies its batch; then what was fed meanwhile. */
   const decode = (piece: Uint8Array) => {
+    if (draining) {
+      queued.push(piece);
+      return;
+    }
+    draining = true;
     decoder!.feed(piece);
     flush();
+    draining = false;
+    if (queued.length > 0 || endRequested) takeQueued();
+  };
+
+  /** The pieces (and the end) that arrived during a batch, in order (rare: kept off the hot path). */
+  const takeQueued = () => {
+    if (taking) return;
+    taking = true;
+    while (queued.length > 0 && !settled) decode(queued.shift()!);
+    queued.length = 0;
+    taking = false;
+    if (endRequested) {
+      endRequested = false;
+      end();
+    }
+  };
+
+  /** The pieces held back while the transport was being detected, as one run (nothing fed meanwhile cuts in). */
+  const decodeAll = (pieces: readonly Uint8Array[]) => {
+    if (pieces.length === 0) return;
+    for (let i = 1; i < pieces.length; i++) queued.push(pieces[i]!);
+    decode(pieces[0]!);
+  };
+
+  const end = () => {
+    if (settled) return;
+    if (draining) {
+      endRequested = true;
+      return;
+    }
+    if (!decoder) {
+      provider ??= 'openai';
+      start(providerSpec(provider));
+      decodeAll(sniffer.take());
+    }
+    if (settled) return;
+    ending = true;
+    decoder!.end();
+    flush();
+    ending = false;
+    finish();
   };
 
   return {
@@ -223,27 +277,14 @@ export function createPipeline(options: PipelineOptions, sink: PipelineSink): Pi
           if (transport === undefined) return;
           provider = providerForTransport(transport);
           start(providerSpec(provider));
-          for (const p of sniffer.take()) if (!settled) decode(p);
+          decodeAll(sniffer.take());
           return;
         }
         start(providerSpec(provider));
       }
       decode(piece);
     },
-    end() {
-      if (settled) return;
-      if (!decoder) {
-        provider ??= 'openai';
-        start(providerSpec(provider));
-        for (const p of sniffer.take()) if (!settled) decode(p);
-      }
-      if (settled) return;
-      ending = true;
-      decoder!.end();
-      flush();
-      ending = false;
-      finish();
-    },
+    end,
     fail,
     snapshot,
   };

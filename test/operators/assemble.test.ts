@@ -6,6 +6,7 @@ import {
   AbortError,
   assemble,
   ChunkwiseError,
+  createPipeline,
   HttpError,
   ParseError,
   ProviderError,
@@ -144,6 +145,36 @@ describe('assemble', () => {
         expect(seen).toEqual(['a', 'b']);
       }
     }
+  });
+
+  it('createPipeline: bytes fed from inside an event handler come after the batch in hand, in order', () => {
+    // Two chunks in the first piece; on the first delta the handler feeds the rest and ends.
+    const encode = (text: string) => new TextEncoder().encode(text);
+    const first = chunk({ role: 'assistant', content: 'a' }) + chunk({ content: 'b' });
+    const rest = chunk({ content: 'c' }) + chunk({}, 'stop') + 'data: [DONE]\n\n';
+    const deltas: string[] = [];
+    let final: any;
+    const pipeline = createPipeline(
+      { provider: 'openai' },
+      {
+        event: (e) => {
+          if (e.type !== 'content.delta') return;
+          deltas.push(e.delta);
+          if (e.delta === 'a') {
+            pipeline.feed(encode(rest));
+            pipeline.end();
+          }
+        },
+        final: (response) => (final = response),
+        error: (e) => {
+          throw e;
+        },
+      },
+    );
+    pipeline.feed(encode(first));
+    expect(deltas).toEqual(['a', 'b', 'c']);
+    expect(final.choices[0].message.content).toBe('abc');
+    expect(final.choices[0].finish_reason).toBe('stop');
   });
 
   it('stops an Ollama stream at its done line inside a piece, and reports a bad line after the ones before it', async () => {
