@@ -18,6 +18,7 @@
  * Key order of a rebuilt token is the documented one: token, logprob, bytes, top_logprobs.
  */
 
+import { countKeys } from './count-keys.js';
 import type { TokenLogprob } from './events.js';
 import { defineLazyProperty } from './lazy-prefix.js';
 
@@ -245,12 +246,6 @@ function sameAsToken(part: unknown, token: Record<string, unknown>): boolean {
   if (!Array.isArray(a) || a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
-}
-
-function countKeys(o: object): number {
-  let n = 0;
-  for (const _ in o) n++;
-  return n;
 }
 
 function grow(array: Uint8Array, needed: number): Uint8Array {

@@ -6,6 +6,7 @@
  * (read-line.ts); any other line (the last one, tool calls, thinking, logprobs, unknown fields,
  * anything of a wrong type) is left to the general path, which applies the same rules.
  */
+import { countKeys } from '../../assembly/count-keys.js';
 import { appendText } from '../../assembly/growing-text.js';
 import type { OllamaState } from './state.js';
 
@@ -41,8 +42,3 @@ export function applyCommonLine(s: OllamaState, payload: unknown): string | unde
   return text;
 }
 
-function countKeys(o: Record<string, unknown>): number {
-  let n = 0;
-  for (const _ in o) n++;
-  return n;
-}

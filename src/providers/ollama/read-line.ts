@@ -9,6 +9,7 @@
  * what is still left over is a field chunkwise does not know (collected by the assembler).
  * No allocation. `null` counts as "not sent" for every optional field.
  */
+import { countKeys } from '../../assembly/count-keys.js';
 import { ParseError } from '../../errors.js';
 import { fieldError, isObject, optionalArray, optionalLogprobs, optionalString, optionalToolCalls, type LinePosition } from './field-checks.js';
 import type { OllamaLogprob, OllamaToolCall } from './types.js';
@@ -161,8 +162,3 @@ function comesFirst(o: Record<string, unknown>, a: string, b: string): boolean {
   return false;
 }
 
-function countKeys(o: Record<string, unknown>): number {
-  let n = 0;
-  for (const _ in o) n++;
-  return n;
-}
