@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { from, lastValueFrom, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { LimitError, ParseError, ProviderError, type ChunkwiseError } from '../../src/errors.js';
@@ -198,5 +199,111 @@ describe('NDJSON decoder: limits', () => {
     const decoded = decode(['{"n":1}\n{"s":"0123456789abcdef'], options);
     expect(decoded.values).toEqual([{ n: 1 }]);
     expect(decoded.error).toMatchObject({ limitName: 'maxLineBytes', line: 2, offset: 8 });
+  });
+});
+
+describe('NDJSON decoder: damaged bodies under any cut', () => {
+  /** Everything the decoder reports, errors as plain fields (message, line, offset, excerpt). */
+  function report(pieces: Uint8Array[], options: NdjsonDecoderOptions, withUnterminated: boolean) {
+    const out: { values: unknown[]; error?: Record<string, unknown>; unterminated?: Record<string, unknown> } = { values: [] };
+    const fields = (e: ChunkwiseError) => ({ type: e.constructor.name, message: e.message, line: e.line, offset: e.offset, excerpt: e.excerpt });
+    const decoder = createNdjsonDecoder(
+      {
+        value: (value, line) => out.values.push([line, value]),
+        error: (e) => (out.error = fields(e)),
+        ...(withUnterminated ? { unterminated: (text: string, e: ParseError) => (out.unterminated = { text, ...fields(e) }) } : {}),
+      },
+      options,
+    );
+    for (const piece of pieces) decoder.feed(piece);
+    decoder.end();
+    return out;
+  }
+  /** Where a streaming fatal TextDecoder accepts `bytes` (more may follow). */
+  const streamingAccepts = (bytes: Uint8Array) => {
+    try {
+      new TextDecoder('utf-8', { fatal: true }).decode(bytes, { stream: true });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  /** Byte offset of the start of line `n` (1-based): after the (n-1)th LF. */
+  const lineStart = (bytes: Uint8Array, n: number) => {
+    let at = 0;
+    for (let i = 1; i < n; i++) at = bytes.indexOf(10, at) + 1;
+    return at;
+  };
+  const unit = fc.oneof(fc.constantFrom('a', 'é', '世', '🙂', '"', '\\', ' ', '\r', '\uFEFF', '{', '}'), fc.string({ maxLength: 2 }));
+  const body = fc
+    .tuple(
+      fc.boolean(),
+      fc.array(fc.tuple(fc.oneof(fc.jsonValue({ maxDepth: 1 }).map((v) => JSON.stringify(v)), fc.string({ unit, maxLength: 12 })), fc.constantFrom('\n', '\r\n', '\n\n')), { maxLength: 6 }),
+      fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0x80, max: 0xff })), { maxLength: 2 }),
+      fc.integer({ min: 0, max: 3 }),
+    )
+    .map(([bom, lines, damage, drop]) => {
+      const bytes = utf8((bom ? '\uFEFF' : '') + lines.map(([text, end]) => text.replace(/\n/g, '') + end).join(''));
+      if (bytes.length > 0) for (const [at, byte] of damage) bytes[at % bytes.length] = byte;
+      return bytes.slice(0, Math.max(0, bytes.length - drop));
+    });
+
+  it('report the same values, error (message, line, offset, excerpt) and cut-off line as the whole body, each error where it belongs (property, seed 5)', () => {
+    fc.assert(
+      fc.property(body, fc.array(fc.nat(), { maxLength: 6 }), fc.option(fc.integer({ min: 1, max: 24 }), { nil: undefined }), fc.boolean(), (bytes, cuts, max, withUnterminated) => {
+        const options = max === undefined ? {} : { maxLineBytes: max };
+        const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
+        const pieces = [0, ...points].map((from, i) => bytes.slice(from, [...points, bytes.length][i]));
+        const whole = report([bytes], options, withUnterminated);
+        expect(report(pieces, options, withUnterminated)).toEqual(whole);
+        const failure = whole.error ?? whole.unterminated;
+        if (!failure) return;
+        const line = failure.line as number;
+        const offset = failure.offset as number;
+        const bad = /bad byte at offset (\d+)/.exec(failure.message as string);
+        if (/ended inside a UTF-8 character/.test(failure.message as string)) {
+          // The offset is the cut character's first byte: valid so far, and nothing after it completes it.
+          expect(streamingAccepts(bytes.subarray(0, offset))).toBe(true);
+          expect(bytes.indexOf(10, lineStart(bytes, line))).toBe(-1);
+          return;
+        }
+        expect(offset).toBe(lineStart(bytes, line));
+        if (bad) {
+          // The first byte a streaming fatal decoder refuses, on that line, within the limit.
+          const at = Number(bad[1]);
+          expect(streamingAccepts(bytes.subarray(0, at))).toBe(true);
+          expect(streamingAccepts(bytes.subarray(0, Math.min(bytes.length, at + 4))) && at + 4 <= bytes.length).toBe(false);
+          expect(at).toBeGreaterThanOrEqual(offset);
+          // Within the limit: before it, or (a character the body ends inside never counts) at it.
+          if (max !== undefined) expect(at - offset).toBeLessThanOrEqual(streamingAccepts(bytes.subarray(at)) ? max : max - 1);
+        }
+        if (failure.type === 'LimitError') {
+          const end = bytes.indexOf(10, offset);
+          expect((end === -1 ? bytes.length : end) - offset).toBeGreaterThan(max!);
+        }
+      }),
+      { seed: 5, numRuns: 3000 },
+    );
+  });
+
+  it('one line, two problems: the first by position wins, however it is cut', () => {
+    // (A character is counted once it is complete: the bytes that start one are not yet known to be valid.)
+    const options = { maxLineBytes: 16 };
+    // An invalid byte at line byte 20, past the limit: the line was too long first.
+    const late = concat(utf8('{"n":1}\n{"s":"0123456789abc'), new Uint8Array([0xff]), utf8('"}\n'));
+    // An invalid byte at line byte 6, well within it.
+    const early = concat(utf8('{"n":1}\n{"s":"'), new Uint8Array([0xff]), utf8('0123456789abcdef"}\n'));
+    for (const size of [1, 3, 7, 100]) {
+      expect(report(cut(late, size), options, false)).toMatchObject({ values: [[1, { n: 1 }]], error: { type: 'LimitError', line: 2, offset: 8 } });
+      expect(report(cut(early, size), options, false)).toMatchObject({ values: [[1, { n: 1 }]], error: { type: 'ParseError', line: 2, offset: 8, excerpt: '{"s":"\uFFFD' } });
+    }
+  });
+
+  it('a BOM starts line 1 and counts towards its bytes, however it is cut', () => {
+    const body = utf8('\uFEFF{"s":"01234567"}\n'); // 16 bytes of JSON after the 3-byte BOM
+    for (const size of [1, 2, 100]) {
+      expect(report(cut(body, size), { maxLineBytes: 19 }, false)).toEqual({ values: [[1, { s: '01234567' }]] });
+      expect(report(cut(body, size), { maxLineBytes: 18 }, false).error).toMatchObject({ type: 'LimitError', line: 1, offset: 0 });
+    }
   });
 });
