@@ -14,3 +14,13 @@ export function cut(bytes: Uint8Array, size: number): Uint8Array[] {
   for (let i = 0; i < bytes.length; i += size) pieces.push(bytes.slice(i, i + size));
   return pieces;
 }
+
+/** Whether a streaming fatal TextDecoder takes `bytes` (a character cut at the end may be completed later). */
+export function streamingDecoderAccepts(bytes: Uint8Array): boolean {
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes, { stream: true });
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -3,7 +3,7 @@ import { from, lastValueFrom, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { LimitError, ParseError, ProviderError, type ChunkwiseError } from '../../src/errors.js';
 import { createNdjsonDecoder, decodeNdjson, type NdjsonDecoderOptions } from '../../src/transports/ndjson.js';
-import { concat, cut, reference, utf8 } from '../helpers/wire-bytes.js';
+import { concat, cut, reference, streamingDecoderAccepts, utf8 } from '../helpers/wire-bytes.js';
 
 const byteLength = (text: string) => utf8(text).byteLength;
 
@@ -219,15 +219,6 @@ describe('NDJSON decoder: damaged bodies under any cut', () => {
     decoder.end();
     return out;
   }
-  /** Where a streaming fatal TextDecoder accepts `bytes` (more may follow). */
-  const streamingAccepts = (bytes: Uint8Array) => {
-    try {
-      new TextDecoder('utf-8', { fatal: true }).decode(bytes, { stream: true });
-      return true;
-    } catch {
-      return false;
-    }
-  };
   /** Byte offset of the start of line `n` (1-based): after the (n-1)th LF. */
   const lineStart = (bytes: Uint8Array, n: number) => {
     let at = 0;
@@ -263,7 +254,7 @@ describe('NDJSON decoder: damaged bodies under any cut', () => {
         const bad = /bad byte at offset (\d+)/.exec(failure.message as string);
         if (/ended inside a UTF-8 character/.test(failure.message as string)) {
           // The offset is the cut character's first byte: valid so far, and nothing after it completes it.
-          expect(streamingAccepts(bytes.subarray(0, offset))).toBe(true);
+          expect(streamingDecoderAccepts(bytes.subarray(0, offset))).toBe(true);
           expect(bytes.indexOf(10, lineStart(bytes, line))).toBe(-1);
           return;
         }
@@ -271,11 +262,11 @@ describe('NDJSON decoder: damaged bodies under any cut', () => {
         if (bad) {
           // The first byte a streaming fatal decoder refuses, on that line, within the limit.
           const at = Number(bad[1]);
-          expect(streamingAccepts(bytes.subarray(0, at))).toBe(true);
-          expect(streamingAccepts(bytes.subarray(0, Math.min(bytes.length, at + 4))) && at + 4 <= bytes.length).toBe(false);
+          expect(streamingDecoderAccepts(bytes.subarray(0, at))).toBe(true);
+          expect(streamingDecoderAccepts(bytes.subarray(0, Math.min(bytes.length, at + 4))) && at + 4 <= bytes.length).toBe(false);
           expect(at).toBeGreaterThanOrEqual(offset);
           // Within the limit: before it, or (a character the body ends inside never counts) at it.
-          if (max !== undefined) expect(at - offset).toBeLessThanOrEqual(streamingAccepts(bytes.subarray(at)) ? max : max - 1);
+          if (max !== undefined) expect(at - offset).toBeLessThanOrEqual(streamingDecoderAccepts(bytes.subarray(at)) ? max : max - 1);
         }
         if (failure.type === 'LimitError') {
           const end = bytes.indexOf(10, offset);

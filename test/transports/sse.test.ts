@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LimitError, ParseError, ProviderError, type ChunkwiseError } from '../../src/errors.js';
 import { createSseDecoder, decodeSse, isDoneMessage, type SseDecoderOptions, type SseMessage } from '../../src/transports/sse.js';
-import { concat, cut, reference, utf8 } from '../helpers/wire-bytes.js';
+import { concat, cut, reference, streamingDecoderAccepts, utf8 } from '../helpers/wire-bytes.js';
 
 
 
@@ -237,14 +237,6 @@ describe('SSE decoder: invalid UTF-8', () => {
     // Each piece is decoded on its own (the bytes of a character cut at its end carried over by
     // hand): any cut must give what one piece gives, and the offset must be the first byte that
     // a streaming fatal TextDecoder cannot take.
-    const streaming = (bytes: Uint8Array) => {
-      try {
-        new TextDecoder('utf-8', { fatal: true }).decode(bytes, { stream: true });
-        return true;
-      } catch {
-        return false;
-      }
-    };
     const body = fc
       .tuple(
         fc.array(fc.string({ unit: 'binary', maxLength: 8 }), { minLength: 1, maxLength: 4 }),
@@ -268,9 +260,9 @@ describe('SSE decoder: invalid UTF-8', () => {
         expect(split.error?.offset).toBe(whole.error?.offset);
         const offset = whole.error?.offset;
         if (offset === undefined) return;
-        expect(streaming(bytes.subarray(0, offset))).toBe(true);
-        if (whole.error!.message.includes('ended inside')) expect(streaming(bytes.subarray(offset))).toBe(true);
-        else expect(streaming(bytes.subarray(0, Math.min(bytes.length, offset + 4)))).toBe(false);
+        expect(streamingDecoderAccepts(bytes.subarray(0, offset))).toBe(true);
+        if (whole.error!.message.includes('ended inside')) expect(streamingDecoderAccepts(bytes.subarray(offset))).toBe(true);
+        else expect(streamingDecoderAccepts(bytes.subarray(0, Math.min(bytes.length, offset + 4)))).toBe(false);
       }),
       { seed: 7, numRuns: 1500 },
     );
