@@ -1,4 +1,4 @@
-import { Observable, defer, map } from 'rxjs';
+import { Observable, defer, map, takeWhile, type Subscribable } from 'rxjs';
 import { AbortError, ChunkwiseError, LimitError, UsageError, toChunkwiseError } from '../errors.js';
 import { httpErrorFrom } from './http-error.js';
 
@@ -8,6 +8,7 @@ export type ReadyByteSource =
   | ReadableStream<Uint8Array>
   | AsyncIterable<Uint8Array | string>
   | Iterable<Uint8Array | string>
+  | Subscribable<Uint8Array | string>
   | Uint8Array
   | string;
 
@@ -32,10 +33,12 @@ const encoder = new TextEncoder();
 
 /**
  * Turns what users hold into a cold `Observable<Uint8Array>`: a fetch `Response`, a web
- * `ReadableStream`, any (async) iterable of bytes or strings (a Node `Readable` is one), a whole
- * string / Uint8Array, or the Promise of any of these (`fetch(…)` as it is).
+ * `ReadableStream`, any (async) iterable of bytes or strings (a Node `Readable` is one), an RxJS
+ * Observable (or any Subscribable) of them, a whole string / Uint8Array, or the Promise of any of
+ * these (`fetch(…)` as it is).
  *
- * Unsubscribing cancels the underlying reader, which closes the HTTP connection.
+ * Unsubscribing cancels the underlying reader, which closes the HTTP connection (or unsubscribes
+ * from the source Observable).
  *
  * @example
  * ```ts
@@ -92,6 +95,8 @@ export function fromSource(source: ByteSource, options: SourceOptions = {}): Obs
           if (subscriber.closed) break;
         }
         complete();
+      } else if (isSubscribable(value)) {
+        stop = pumpSubscribable(value, emit, complete, fail, () => subscriber.closed);
       } else {
         fail(new UsageError(`Not a byte source: ${Object.prototype.toString.call(value)}`));
       }
@@ -232,6 +237,25 @@ function pumpIterator(
   };
 }
 
+/**
+ * Subscribes to an Observable of pieces. It has no backpressure (an Observable pushes), and it
+ * may push synchronously, before its subscription is returned: so once the consumer is done, the
+ * next piece ends the subscription instead of being passed on (an endless synchronous source
+ * stops there too).
+ */
+function pumpSubscribable(
+  source: Subscribable<Uint8Array | string>,
+  emit: (piece: Uint8Array | string) => void,
+  complete: () => void,
+  fail: (e: unknown) => void,
+  closed: () => boolean,
+): () => void {
+  const subscription = new Observable<Uint8Array | string>((inner) => source.subscribe(inner))
+    .pipe(takeWhile(() => !closed()))
+    .subscribe({ next: emit, error: fail, complete });
+  return () => subscription.unsubscribe();
+}
+
 const SSE_TYPES = ['text/event-stream'];
 const NDJSON_TYPES = ['application/x-ndjson', 'application/ndjson', 'application/jsonl', 'application/json-lines', 'application/jsonlines', 'application/json'];
 
@@ -279,6 +303,10 @@ function isPromiseLike(value: unknown): value is PromiseLike<ReadyByteSource> {
 
 function isAsyncIterable(value: unknown): value is AsyncIterable<Uint8Array | string> {
   return typeof value === 'object' && value !== null && typeof (value as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function';
+}
+
+function isSubscribable(value: unknown): value is Subscribable<Uint8Array | string> {
+  return typeof value === 'object' && value !== null && typeof (value as Subscribable<unknown>).subscribe === 'function';
 }
 
 function isIterable(value: unknown): value is Iterable<Uint8Array | string> {

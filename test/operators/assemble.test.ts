@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { firstValueFrom, lastValueFrom, Subject, toArray } from 'rxjs';
+import { firstValueFrom, lastValueFrom, Observable, Subject, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import {
   AbortError,
@@ -205,6 +205,36 @@ describe('assemble', () => {
     const error = await assemble(HELLO, { provider: 'anthropic' as never }).catch((e) => e);
     expect(error).toBeInstanceOf(ChunkwiseError);
     expect(error.code).toBe('usage');
+  });
+});
+
+describe('an RxJS Observable of bytes as the source', () => {
+  it('a Subject fed piece by piece (cut through a character) assembles to what the whole body gives', async () => {
+    const body = reference('ollama-chat-gemma3-plain.ndjson');
+    const subject = new Subject<Uint8Array>();
+    const assembled = assemble(subject, { provider: 'ollama' });
+    for (let at = 0; at < body.length; at += 7) subject.next(body.subarray(at, at + 7));
+    subject.complete();
+    expect(await assembled).toEqual(await assemble(body, { provider: 'ollama' }));
+  });
+
+  it('once the final object is there, the source is let go of, even one that never stops sending', async () => {
+    const record = { pieces: 0, unsubscribed: 0 };
+    const endless = new Observable<string>((subscriber) => {
+      subscriber.next(HELLO);
+      const timer = setInterval(() => {
+        record.pieces++;
+        subscriber.next(': keep-alive\n\n');
+      }, 1);
+      return () => {
+        clearInterval(timer);
+        record.unsubscribed++;
+      };
+    });
+    const completion: any = await assemble(endless, { provider: 'openai' });
+    expect(completion.choices[0].message.content).toBe('Hello');
+    expect(record.unsubscribed).toBe(1);
+    expect(record.pieces).toBe(0);
   });
 });
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
-import { Observable } from 'rxjs';
+import { Observable, Subject, of, take } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { AbortError, ChunkwiseError, HttpError, LimitError, UsageError } from '../../src/errors.js';
 import { fromSource } from '../../src/sources/from-source.js';
@@ -109,6 +109,24 @@ describe('fromSource: what it accepts', () => {
     const seen: string[] = [];
     fromSource(['a', utf8('b'), 'c']).subscribe((p) => seen.push(new TextDecoder().decode(p)));
     expect(seen).toEqual(['a', 'b', 'c']);
+  });
+
+  it('an RxJS Observable of pieces (here a Subject, fed after subscribing) streams them, strings as UTF-8', async () => {
+    const subject = new Subject<Uint8Array | string>();
+    const settled = settle(fromSource(subject));
+    subject.next('data: 世');
+    subject.next(utf8('界\n\n'));
+    subject.complete();
+    const out = await settled;
+    expect(out.completed).toBe(true);
+    expect(text(out.pieces)).toBe('data: 世界\n\n');
+    expect(out.pieces.map((p) => p.constructor)).toEqual([Uint8Array, Uint8Array]);
+  });
+
+  it('an Observable that emits synchronously is read at once, like an Iterable', () => {
+    const seen: string[] = [];
+    fromSource(of('a', utf8('b'))).subscribe((p) => seen.push(new TextDecoder().decode(p)));
+    expect(seen).toEqual(['a', 'b']);
   });
 
   it('a whole string or Uint8Array is one piece', async () => {
@@ -258,6 +276,45 @@ describe('fromSource: limits and cancellation', () => {
     subscription.unsubscribe();
     await new Promise((resolve) => setTimeout(resolve, 0));
     expect(record.cancelled).toBe(true);
+  });
+
+  it('unsubscribing unsubscribes from a source Observable', () => {
+    const record = { subscribed: 0, unsubscribed: 0 };
+    const source = new Observable<string>(() => {
+      record.subscribed++;
+      return () => record.unsubscribed++;
+    });
+    const subscription = fromSource(source).subscribe();
+    expect(record).toEqual({ subscribed: 1, unsubscribed: 0 });
+    subscription.unsubscribe();
+    expect(record).toEqual({ subscribed: 1, unsubscribed: 1 });
+  });
+
+  it('an endless synchronous Observable stops at the first piece after the consumer is done', () => {
+    let sent = 0;
+    const endless = new Observable<string>((subscriber) => {
+      // (Capped, so that a failure here is a failed test rather than a hung one.)
+      while (!subscriber.closed && sent < 1000) {
+        sent++;
+        subscriber.next('x');
+      }
+    });
+    const seen: Uint8Array[] = [];
+    fromSource(endless).pipe(take(3)).subscribe((piece) => seen.push(piece));
+    expect(seen).toHaveLength(3);
+    expect(sent).toBe(4);
+  });
+
+  it('an Observable source that errors fails with a ChunkwiseError whose cause is the error', async () => {
+    const boom = new Error('socket hang up');
+    const subject = new Subject<string>();
+    const settled = settle(fromSource(subject));
+    subject.next('data: 1\n\n');
+    subject.error(boom);
+    const out = await settled;
+    expect(text(out.pieces)).toBe('data: 1\n\n');
+    expect(out.error).toBeInstanceOf(ChunkwiseError);
+    expect((out.error as ChunkwiseError).cause).toBe(boom);
   });
 
   it('an aborted signal fails at once with an AbortError carrying the reason', async () => {
