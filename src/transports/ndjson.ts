@@ -2,7 +2,7 @@ import { Observable, type OperatorFunction } from 'rxjs';
 import { LimitError, ParseError, excerptOf, toChunkwiseError, type ChunkwiseError } from '../errors.js';
 import type { ByteDecoder } from './byte-decoder.js';
 import { providerErrorFrom } from './provider-error.js';
-import { firstInvalidUtf8, incompleteUtf8Suffix } from './utf8.js';
+import { Utf8Carry, firstInvalidUtf8 } from './utf8.js';
 
 export interface NdjsonDecoderOptions {
   /**
@@ -57,7 +57,7 @@ export function createNdjsonDecoder(sink: NdjsonSink, options: NdjsonDecoderOpti
   /** Bytes of the pending text (not counting `carry`). */
   let pendingBytes = 0;
   /** The (up to 3) bytes that began a character the last piece did not finish; part of the pending line. */
-  let carry: Uint8Array | undefined;
+  const carry = new Utf8Carry();
   /** Byte offset of the pending line (= start of the next line). */
   let lineStart = 0;
   let lineNumber = 0;
@@ -67,9 +67,13 @@ export function createNdjsonDecoder(sink: NdjsonSink, options: NdjsonDecoderOpti
   const fail = (error: ChunkwiseError) => {
     stopped = true;
     pending = [];
-    carry = undefined;
+    carry.held = undefined;
     sink.error(error);
   };
+
+  /** Byte offset of line `index` of `region` (0: the line that continues the pending one); worked out only for a line that fails. */
+  const lineOffset = (region: Uint8Array, regionStart: number, index: number) =>
+    index === 0 ? lineStart : regionStart + byteOffsetOfLine(region, index);
 
   /**
    * Parses one line (without its LF) and passes its value on; false once decoding stopped.
@@ -82,15 +86,14 @@ export function createNdjsonDecoder(sink: NdjsonSink, options: NdjsonDecoderOpti
     const value = parseLine(text);
     if (value === SKIP) return true;
     if (value === INVALID) {
-      const offset = index === 0 ? lineStart : regionStart + byteOffsetOfLine(region, index);
+      const offset = lineOffset(region, regionStart, index);
       const error = new ParseError(`Line ${lineNumber} is not valid JSON`, { line: lineNumber, offset, excerpt: excerptOf(text) });
       if (last && sink.unterminated) unterminated(text, error);
       else fail(error);
       return false;
     }
     if (typeof value === 'object' && value !== null && 'error' in value) {
-      const offset = index === 0 ? lineStart : regionStart + byteOffsetOfLine(region, index);
-      const providerError = providerErrorFrom(value, { line: lineNumber, offset });
+      const providerError = providerErrorFrom(value, { line: lineNumber, offset: lineOffset(region, regionStart, index) });
       if (providerError) {
         fail(providerError);
         return false;
@@ -140,7 +143,7 @@ export function createNdjsonDecoder(sink: NdjsonSink, options: NdjsonDecoderOpti
   const unterminated = (text: string, error: ParseError) => {
     stopped = true;
     pending = [];
-    carry = undefined;
+    carry.held = undefined;
     sink.unterminated!(text, error);
   };
 
@@ -175,29 +178,15 @@ export function createNdjsonDecoder(sink: NdjsonSink, options: NdjsonDecoderOpti
     feed(input) {
       if (stopped) return;
       const piece = typeof input === 'string' ? encoder.encode(input) : input;
-      let region = piece;
-      let regionStart = bytes;
+      const regionStart = bytes - carry.length;
       bytes += piece.byteLength;
-      if (carry !== undefined) {
-        region = new Uint8Array(carry.byteLength + piece.byteLength);
-        region.set(carry);
-        region.set(piece, carry.byteLength);
-        regionStart -= carry.byteLength;
-        carry = undefined;
-      }
-      // A valid start of a character at the end waits for the rest (copied: the caller may
-      // reuse its buffer); anything else is decoded now, so that an invalid byte fails at once.
-      let held = incompleteUtf8Suffix(region);
-      if (held > 0 && firstInvalidUtf8(region.subarray(region.byteLength - held), false) !== -1) held = 0;
-      if (held > 0) {
-        carry = region.slice(region.byteLength - held);
-        region = region.subarray(0, region.byteLength - held);
-      }
+      const region = carry.take(piece);
+      if (region.byteLength === 0) return;
       let text: string;
       try {
         text = decoder.decode(region);
       } catch (cause) {
-        carry = undefined;
+        carry.held = undefined;
         invalidUtf8(region, regionStart, cause);
         return;
       }
@@ -215,17 +204,18 @@ export function createNdjsonDecoder(sink: NdjsonSink, options: NdjsonDecoderOpti
     },
     end() {
       if (stopped) return;
-      if (carry !== undefined) {
+      if (carry.held !== undefined) {
         // The body ended inside a UTF-8 character: it was cut there.
-        const at = bytes - carry.byteLength;
+        const at = bytes - carry.length;
         let cause: unknown;
         try {
-          decoder.decode(carry);
+          decoder.decode(carry.held);
         } catch (error) {
           cause = error;
         }
         const number = lineNumber + 1;
-        const text = number === 1 ? withoutBom(pending.join('')) : pending.join('');
+        const joined = pending.join('');
+        const text = number === 1 ? withoutBom(joined) : joined;
         if (sink.unterminated) {
           unterminated(text, new ParseError(`The stream ended inside a UTF-8 character on line ${number}`, { line: number, offset: at, excerpt: excerptOf(text) }));
         } else {

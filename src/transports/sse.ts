@@ -3,7 +3,7 @@ import { Observable, type OperatorFunction } from 'rxjs';
 import { LimitError, ParseError, ProviderError, excerptOf, toChunkwiseError, type ChunkwiseError } from '../errors.js';
 import type { ByteDecoder } from './byte-decoder.js';
 import { looksLikeErrorPayload, providerErrorFrom } from './provider-error.js';
-import { firstInvalidUtf8, incompleteUtf8Suffix } from './utf8.js';
+import { Utf8Carry, firstInvalidUtf8 } from './utf8.js';
 
 /** One Server-Sent Event, as the server framed it. */
 export interface SseMessage {
@@ -64,7 +64,7 @@ export function createSseDecoder(sink: SseSink, options: SseDecoderOptions = {})
   const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
   let decodedAny = false;
   /** The (up to 3) bytes that began a character the last piece did not finish. */
-  let carry: Uint8Array | undefined;
+  const carry = new Utf8Carry();
   let bytes = 0;
   let number = 0;
   let stopped = false;
@@ -160,9 +160,13 @@ export function createSseDecoder(sink: SseSink, options: SseDecoderOptions = {})
     if (long !== -1 || tail.length > maxEventSize) stop(lineTooLong(maxEventSize, number + 1));
   };
 
-  /** Parses what came before the first invalid byte of `region` (which starts at byte `start`), then fails with that byte's offset. */
+  /**
+   * Parses what came before the first invalid byte of `region` (which starts at byte `start`),
+   * then fails with that byte's offset. `region` is what Utf8Carry let through: a character left
+   * incomplete at its end is followed by bytes that cannot continue it, so it is invalid too.
+   */
   const invalidUtf8 = (region: Uint8Array, start: number, cause: unknown) => {
-    const bad = firstInvalidUtf8(region, false);
+    const bad = firstInvalidUtf8(region, true);
     const at = bad === -1 ? region.byteLength : bad;
     take(new TextDecoder('utf-8', { ignoreBOM: start > 0 }).decode(region.subarray(0, at)));
     stop(new ParseError('The stream is not valid UTF-8', { offset: start + at, cause }));
@@ -175,26 +179,15 @@ export function createSseDecoder(sink: SseSink, options: SseDecoderOptions = {})
     feed(piece) {
       if (stopped) return;
       const input = typeof piece === 'string' ? encoder.encode(piece) : piece;
-      const start = bytes - (carry === undefined ? 0 : carry.byteLength);
+      const start = bytes - carry.length;
       bytes += input.byteLength;
-      let region = input;
-      if (carry !== undefined) {
-        region = new Uint8Array(carry.byteLength + input.byteLength);
-        region.set(carry);
-        region.set(input, carry.byteLength);
-        carry = undefined;
-      }
-      // A valid start of a character at the end waits for the rest; anything else is decoded
-      // now, so that an invalid byte fails at once.
-      let held = incompleteUtf8Suffix(region);
-      if (held > 0 && firstInvalidUtf8(region.subarray(region.byteLength - held), false) !== -1) held = 0;
-      if (held > 0) carry = region.slice(region.byteLength - held);
-      if (held === region.byteLength) return;
+      const region = carry.take(input);
+      if (region.byteLength === 0) return;
       let text: string;
       try {
-        text = (decodedAny ? decoder : firstDecoder).decode(held === 0 ? region : region.subarray(0, region.byteLength - held));
+        text = (decodedAny ? decoder : firstDecoder).decode(region);
       } catch (cause) {
-        carry = undefined;
+        carry.held = undefined;
         invalidUtf8(region, start, cause);
         return;
       }
@@ -203,9 +196,9 @@ export function createSseDecoder(sink: SseSink, options: SseDecoderOptions = {})
     },
     end() {
       if (stopped) return;
-      if (carry !== undefined) {
-        const error = new ParseError('The stream ended inside a UTF-8 character', { offset: bytes - carry.byteLength });
-        carry = undefined;
+      if (carry.held !== undefined) {
+        const error = new ParseError('The stream ended inside a UTF-8 character', { offset: bytes - carry.length });
+        carry.held = undefined;
         if (sink.unterminated) {
           stop();
           sink.unterminated(error);

@@ -43,8 +43,7 @@ export function firstInvalidUtf8(bytes: Uint8Array, final: boolean): number {
 
 /**
  * How many bytes at the end of `bytes` (which is valid UTF-8 so far) begin a character that is
- * not complete yet: what a streaming TextDecoder would hold back (the SSE decoder carries them
- * over to the next piece itself).
+ * not complete yet: what a streaming TextDecoder would hold back (see Utf8Carry).
  */
 export function incompleteUtf8Suffix(bytes: Uint8Array, length = bytes.length): number {
   for (let back = 1; back <= 3 && back <= length; back++) {
@@ -54,4 +53,34 @@ export function incompleteUtf8Suffix(bytes: Uint8Array, length = bytes.length): 
     return size > back ? back : 0;
   }
   return 0;
+}
+
+/**
+ * The bytes of a character cut at the end of a piece, carried over to the next piece, so that the
+ * decoders can decode each piece in one plain (non-streaming) TextDecoder call: Node 20's decoder
+ * leaves its fast path with `stream: true`. Bytes that cannot begin a valid character are not
+ * held back, so that they fail at once.
+ */
+export class Utf8Carry {
+  /** The bytes held back (a copy: the caller may reuse its buffer), or undefined. */
+  held: Uint8Array | undefined = undefined;
+
+  get length(): number {
+    return this.held === undefined ? 0 : this.held.byteLength;
+  }
+
+  /** What can be decoded now: the held bytes, then `piece`, without the start of a character cut at its end (held for the next call). */
+  take(piece: Uint8Array): Uint8Array {
+    let region = piece;
+    if (this.held !== undefined) {
+      region = new Uint8Array(this.held.byteLength + piece.byteLength);
+      region.set(this.held);
+      region.set(piece, this.held.byteLength);
+      this.held = undefined;
+    }
+    const cut = incompleteUtf8Suffix(region);
+    if (cut === 0 || firstInvalidUtf8(region.subarray(region.byteLength - cut), false) !== -1) return region;
+    this.held = region.slice(region.byteLength - cut);
+    return region.subarray(0, region.byteLength - cut);
+  }
 }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { firstInvalidUtf8, incompleteUtf8Suffix } from '../../src/transports/utf8.js';
+import { Utf8Carry, firstInvalidUtf8, incompleteUtf8Suffix } from '../../src/transports/utf8.js';
 
 const fatal = new TextDecoder('utf-8', { fatal: true });
 const isValid = (bytes: Uint8Array) => {
@@ -57,5 +57,36 @@ describe('UTF-8 error location', () => {
     expect(incompleteUtf8Suffix(utf8('a世').subarray(0, 2))).toBe(1);
     expect(incompleteUtf8Suffix(utf8('é').subarray(0, 1))).toBe(1);
     expect(incompleteUtf8Suffix(new Uint8Array(0))).toBe(0);
+  });
+});
+
+describe('Utf8Carry', () => {
+  it('lets through whole characters only: every piece decodes on its own, and together they are the text, under any cut (property, seed 3)', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', maxLength: 30 }), fc.array(fc.nat(), { maxLength: 8 }), (text, cuts) => {
+        const bytes = utf8(text);
+        const points = [0, ...cuts.map((c) => c % (bytes.length + 1)).sort((a, b) => a - b), bytes.length];
+        const carry = new Utf8Carry();
+        let decoded = '';
+        for (let i = 1; i < points.length; i++) {
+          const region = carry.take(bytes.slice(points[i - 1], points[i]));
+          expect(isValid(region)).toBe(true);
+          decoded += fatal.decode(region);
+          expect(carry.length).toBeLessThanOrEqual(3);
+        }
+        expect(carry.held).toBeUndefined();
+        expect(decoded).toBe(text);
+      }),
+      { seed: 3, numRuns: 1000 },
+    );
+  });
+
+  it('holds back only a valid start of a character: an invalid byte at the end is let through, to fail at once', () => {
+    const carry = new Utf8Carry();
+    expect([...carry.take(new Uint8Array([0x61, 0xe4, 0xb8]))]).toEqual([0x61]);
+    expect(carry.length).toBe(2);
+    expect([...carry.take(new Uint8Array([0x96]))]).toEqual([0xe4, 0xb8, 0x96]); // 世
+    expect([...carry.take(new Uint8Array([0x61, 0xe0, 0x80]))]).toEqual([0x61, 0xe0, 0x80]); // E0 80: never valid
+    expect(carry.held).toBeUndefined();
   });
 });
