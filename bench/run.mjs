@@ -5,7 +5,7 @@
 //   node bench/run.mjs                  # everything (about 7–8 minutes on 2 cores)
 //   node bench/run.mjs --quick          # 2k and 20k bodies, fewer runs, no load/incremental
 //   node bench/run.mjs --only=openai-text,ollama-chat --sizes=20k
-//   flags: --rounds=N (default 2: each peer is forked N times per body, the floor and chunkwise 3N times; runs pooled)
+//   flags: --sets=N (default 3: N sets of processes per body, whose contestants take turns run by run; runs pooled)
 //          --no-recordings --no-load --no-incremental --no-profile --profile (always profile)
 //          --readme (also write bench/results/readme-section.md, the README's Performance section, from this run)
 //          --clock=cpu (time process CPU instead of wall clock: for a busy shared machine)
@@ -16,7 +16,7 @@ import { contestantsFor } from './contestants.mjs';
 import { DATA_DIR, FAMILIES, SIZES, ensureBody } from './generate.mjs';
 import { buildBenchTs } from './lib/build-ts.mjs';
 import { snapshotDist } from './lib/dist-snapshot.mjs';
-import { runChild } from './lib/fork.mjs';
+import { runChild, startChild } from './lib/fork.mjs';
 import { machine } from './lib/machine.mjs';
 import { recordingBodies } from './lib/recordings.mjs';
 import { renderReadmeSection } from './lib/readme.mjs';
@@ -49,20 +49,23 @@ const PLANS = {
 const SKIP_ABOVE_MS = 45_000;
 const SINGLE_RUN_ABOVE_MS = 8_000;
 
-/** Each round forks every contestant once: a load spike on a shared machine then hits them all. */
-const ROUNDS = Number(args.get('rounds') ?? (quick ? 1 : 2));
-const CORE = new Set(['floor', 'chunkwise', 'chunkwise-assemble']);
 /**
- * The floor and chunkwise, whose ratio is the tightest target, get three times the rounds (the
- * same runs in all, over three times the processes): on this shared machine the floor's median
- * on one 2k body measured 4.6 ms in one process and 7.3 ms in the three others of the same run.
+ * The contestants on one body take turns, run by run, each in a process of its own: all of a
+ * body's processes are started, each does its cold request and warm-up in turn, then one timed run
+ * each, round after round (the order rotating). This shared machine slows down by up to 2× for
+ * seconds at a time (the floor alone, in one process, measured 27–28 ms a run for seconds, then
+ * 46–57 ms); taking turns puts every contestant into the same stretches, where one process after
+ * another would catch different ones. The whole is done `SETS` times, in new processes (runs
+ * pooled), so that no contestant's number rests on one process's JIT decisions.
  */
-const CORE_ROUNDS = quick ? ROUNDS : 3 * ROUNDS;
-const roundsOf = (contestant) => (CORE.has(contestant) ? CORE_ROUNDS : ROUNDS);
-const perRound = (plan, rounds) => ({ ...plan, minRuns: Math.ceil(plan.minRuns / rounds), maxRuns: Math.ceil(plan.maxRuns / rounds), budgetMs: plan.budgetMs / rounds });
+const SETS = Number(args.get('sets') ?? (quick ? 1 : 3));
+const perSet = (plan) => ({ ...plan, minRuns: Math.ceil(plan.minRuns / SETS), maxRuns: Math.ceil(plan.maxRuns / SETS), budgetMs: plan.budgetMs / SETS });
+const CORE = new Set(['floor', 'chunkwise', 'chunkwise-assemble']);
+const CORE_RUNS = 3;
+const WORKER = join(BENCH, 'worker.mjs');
 
 async function runBody(body, earlier) {
-  const rows = contestantsFor(body).map((c) => ({ contestant: c.name, label: c.label, status: 'pending', times: [] }));
+  const rows = contestantsFor(body).map((c) => ({ contestant: c.name, label: c.label, status: 'pending', times: [], rounds: [] }));
   for (const row of rows) {
     // Estimate a 200k run from the 10× smaller body: never better than linear.
     if (body.size !== '200k') continue;
@@ -79,29 +82,85 @@ async function runBody(body, earlier) {
       row.single = true;
     }
   }
-  for (let round = 0; round < CORE_ROUNDS; round++) {
-    for (const row of rows) {
-      if (row.status === 'extrapolated' || row.status === 'failed' || (row.single && round > 0) || round >= roundsOf(row.contestant)) continue;
-      const plan = row.single ? { ...PLANS[body.size], memoryOnly: true } : perRound(PLANS[body.size], roundsOf(row.contestant));
-      const started = Date.now();
-      const message = await runChild(join(BENCH, 'worker.mjs'), [JSON.stringify({ contestant: row.contestant, body, plan: { ...plan, clock } })]);
-      if (!message.ok) {
-        Object.assign(row, { status: 'failed', error: message.error });
-        log(`  ${body.name} ${row.contestant}: FAILED ${message.error}`);
-        continue;
-      }
-      row.status = 'ok';
-      row.times.push(...message.times);
-      if (round === 0) Object.assign(row, { coldMs: message.coldMs, memory: message.memory });
-      log(`  ${body.name.padEnd(22)} ${row.contestant.padEnd(19)} round ${round + 1}: median ${median(message.times).toFixed(2).padStart(9)} ms of ${message.times.length} (${((Date.now() - started) / 1000).toFixed(1)} s, load ${machine().loadAverage[0]})`);
-    }
-  }
+  for (let set = 0; set < SETS; set++) await runSet(body, rows, set);
   for (const row of rows) {
     delete row.single;
     if (row.status !== 'ok') continue;
     Object.assign(row, { medianMs: median(row.times), minMs: Math.min(...row.times), runs: row.times.length, times: row.times.map((t) => Number(t.toFixed(3))) });
   }
   return { body, rows: deriveRows(body, rows) };
+}
+
+/** One set: a process per contestant, taking turns (see SETS). Appends each row's timed runs. */
+async function runSet(body, rows, set) {
+  const plan = { ...perSet(PLANS[body.size]), clock };
+  const workers = rows
+    .filter((row) => row.status !== 'extrapolated' && row.status !== 'failed' && !(row.single && set > 0))
+    .map((row) => ({ row, times: [], rounds: [], spent: 0, slow: false, done: false, child: startChild(WORKER, [JSON.stringify({ contestant: row.contestant, body, plan, turns: true })]) }));
+  const failed = (w, message) => {
+    w.done = true;
+    Object.assign(w.row, { status: 'failed', error: message.error });
+    log(`  ${body.name} ${w.row.contestant}: FAILED ${message.error}`);
+  };
+  const step = async (w, message) => {
+    const reply = await w.child.ask(message);
+    if (!reply.ok) failed(w, reply);
+    return reply;
+  };
+  for (const w of workers) {
+    const ready = await w.child.ready;
+    if (!ready.ok) failed(w, ready);
+  }
+  // Cold requests (with their memory) and warm-ups one process at a time: the others wait idle.
+  for (const w of workers) {
+    if (w.done) continue;
+    const cold = await step(w, { cmd: 'cold', memory: set === 0 });
+    if (!cold.ok) continue;
+    w.slow = cold.slow;
+    if (set === 0) Object.assign(w.row, { status: 'ok', coldMs: cold.coldMs, memory: cold.memory });
+    // A peer at several seconds a run: one cold run is the measurement (it also gives the memory).
+    if (w.row.single) {
+      w.times.push(cold.coldMs);
+      w.rounds.push('cold');
+      w.done = true;
+    }
+  }
+  for (const w of workers) if (!w.done) await step(w, { cmd: 'warm' });
+  // A slow contestant (first run over slowMs) does at most 3 runs a set.
+  // The floor and chunkwise, whose ratio is the tightest target, get up to CORE_RUNS times the runs.
+  const wants = (w) => {
+    if (w.done) return false;
+    const more = CORE.has(w.row.contestant) ? CORE_RUNS : 1;
+    const minRuns = w.slow ? Math.min(3, plan.minRuns) : plan.minRuns;
+    const maxRuns = w.slow ? Math.min(3, plan.maxRuns) : plan.maxRuns * more;
+    return w.times.length < minRuns || (w.times.length < maxRuns && w.spent < plan.budgetMs * more);
+  };
+  // Round after round, one run each, in the contestants' order, mirrored every other round
+  // (floor, chunkwise, …, AI SDK | AI SDK, …, chunkwise, floor | …): the floor and chunkwise always
+  // run next to each other, and never straight after a peer's run (whose process may still be
+  // collecting its garbage on the other core).
+  const started = Date.now();
+  for (let turn = 0; ; turn++) {
+    const wanting = workers.filter(wants);
+    if (wanting.length === 0) break;
+    if (turn % 2 === 1) wanting.reverse();
+    for (const w of wanting) {
+      const reply = await step(w, { cmd: 'run' });
+      if (!reply.ok) continue;
+      w.times.push(reply.ms);
+      w.rounds.push(`${set}.${turn}`);
+      w.spent += reply.ms;
+    }
+  }
+  for (const w of workers) {
+    w.child.stop();
+    if (w.row.status === 'failed') continue;
+    w.row.status = 'ok';
+    w.row.times.push(...w.times);
+    w.row.rounds.push(...w.rounds);
+  }
+  const summary = workers.filter((w) => w.times.length > 0).map((w) => `${w.row.contestant} ${median(w.times).toFixed(2)} ms ×${w.times.length}`);
+  log(`  ${body.name.padEnd(22)} set ${set + 1}/${SETS}: ${summary.join(', ')} (${((Date.now() - started) / 1000).toFixed(1)} s, load ${machine().loadAverage[0]})`);
 }
 
 /** The recordings are a few KB each: one process per contestant times all of them (no memory column). */
@@ -211,7 +270,7 @@ async function main() {
   }
 
   stage('profiles and breakdowns', since);
-  const out = { date: new Date().toISOString(), machine: { ...info, loadAverageAtEnd: machine().loadAverage }, command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`, clock, rounds: ROUNDS, coreRounds: CORE_ROUNDS, durationS: Math.round((Date.now() - began) / 1000), stages, bodies: [...results.values()], recordings: recordingResults, recordingsSkipped: recordings.skipped, targets, incrementalJson: incremental, load, breakdowns, profiles };
+  const out = { date: new Date().toISOString(), machine: { ...info, loadAverageAtEnd: machine().loadAverage }, command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`, clock, sets: SETS, durationS: Math.round((Date.now() - began) / 1000), stages, bodies: [...results.values()], recordings: recordingResults, recordingsSkipped: recordings.skipped, targets, incrementalJson: incremental, load, breakdowns, profiles };
   const md = renderResults(out);
   writeFileSync(join(BENCH, 'results/latest.json'), `${JSON.stringify(out, null, 1)}\n`);
   writeFileSync(join(BENCH, 'results/latest.md'), md);

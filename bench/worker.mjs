@@ -43,7 +43,8 @@ async function prepare(body) {
   return { run, stream, verify };
 }
 
-async function timeBody(body, plan, measureMemory) {
+/** One body's runs in this process: the cold request (with its memory), warm-up, timed runs. */
+async function bodyRunner(body, plan) {
   const { run, stream, verify } = await prepare(body);
   // No forced GC between timed runs: a full collection just before a run made that run up to
   // 2× slower for every contestant (V8 shrinks the young generation after it), and a server
@@ -57,25 +58,27 @@ async function timeBody(body, plan, measureMemory) {
     verify(result);
     return ms;
   };
+  let slow = false;
 
-  // 1. One cold request: its peak RSS above the resting process (fresh process only).
-  let input = stream();
-  gc();
-  gc();
-  const restingRss = process.memoryUsage().rss;
-  const peakBefore = process.resourceUsage().maxRSS * 1024;
-  const start = now();
-  // The result goes into `held` by callback, not through an awaited value: a suspended async
-  // frame can keep the last awaited promise (and so the result) alive, which would hide it
-  // from the retained-memory measurement below.
-  const held = {};
-  await new Promise((resolve, reject) => run(input, body).then((r) => resolve(void (held.result = r)), reject));
-  const coldMs = now() - start;
-  const peakAfter = process.resourceUsage().maxRSS * 1024;
-  verify(held.result);
-  input = undefined; // the spent stream can reach a contestant's closures, and so its result
-  let memory;
-  if (measureMemory) {
+  /** One cold request: its peak RSS above the resting process (the process's first request). */
+  const cold = async (measureMemory) => {
+    let input = stream();
+    gc();
+    gc();
+    const restingRss = process.memoryUsage().rss;
+    const peakBefore = process.resourceUsage().maxRSS * 1024;
+    const start = now();
+    // The result goes into `held` by callback, not through an awaited value: a suspended async
+    // frame can keep the last awaited promise (and so the result) alive, which would hide it
+    // from the retained-memory measurement below.
+    const held = {};
+    await new Promise((resolve, reject) => run(input, body).then((r) => resolve(void (held.result = r)), reject));
+    const coldMs = now() - start;
+    const peakAfter = process.resourceUsage().maxRSS * 1024;
+    verify(held.result);
+    input = undefined; // the spent stream can reach a contestant's closures, and so its result
+    slow = coldMs > (plan.slowMs ?? Infinity);
+    if (!measureMemory) return { coldMs, slow };
     // What the request leaves behind: live heap with the result held, minus without it.
     const live = () => {
       gc();
@@ -86,37 +89,84 @@ async function timeBody(body, plan, measureMemory) {
     const holding = live();
     held.result = undefined;
     const retainedMB = Math.max(0, (holding - live()) / 1e6); // below 0 is GC noise
-    memory = {
+    const memory = {
       peakRssMB: peakAfter / 1e6,
       requestMB: (peakAfter - restingRss) / 1e6,
       retainedMB,
       // When the request never rose above an earlier peak, requestMB is an upper bound.
       bounded: peakAfter === peakBefore && peakBefore > restingRss,
     };
-  }
-  if (plan.memoryOnly) return { ok: true, times: [coldMs], coldMs, memory };
+    return { coldMs, slow, memory };
+  };
 
-  // 2. Warm-up, then timed runs until the budget is spent (at least minRuns, at most maxRuns).
-  // Warm-up: `warmup` runs and at least `warmupMs` (the JIT needs some thousands of chunks through
-  // the hot path before its code is final; a library with more code needs more of them).
-  // A run of seconds is its own warm-up: then no warm-up and at most 3 runs.
-  const slow = coldMs > (plan.slowMs ?? Infinity);
-  const warmup = slow ? 0 : plan.warmup;
-  const warmupMs = slow ? 0 : (plan.warmupMs ?? 0);
-  const minRuns = slow ? Math.min(3, plan.minRuns) : plan.minRuns;
-  const warmStart = performance.now();
-  for (let i = 0; i < warmup || (performance.now() - warmStart < warmupMs && i < 100); i++) await once();
+  /**
+   * Warm-up: `warmup` runs and at least `warmupMs` (the JIT needs some thousands of chunks through
+   * the hot path before its code is final; a library with more code needs more of them). A run of
+   * seconds is its own warm-up: then none.
+   */
+  const warm = async () => {
+    const warmup = slow ? 0 : plan.warmup;
+    const warmupMs = slow ? 0 : (plan.warmupMs ?? 0);
+    const warmStart = performance.now();
+    for (let i = 0; i < warmup || (performance.now() - warmStart < warmupMs && i < 100); i++) await once();
+  };
+
+  return { cold, warm, once, get slow() { return slow; } };
+}
+
+/** The whole plan in one go: cold request, warm-up, then timed runs until the budget is spent (at least minRuns, at most maxRuns; at most 3 when slow). */
+async function timeBody(body, plan, measureMemory) {
+  const runner = await bodyRunner(body, plan);
+  const { coldMs, memory } = await runner.cold(measureMemory);
+  if (plan.memoryOnly) return { ok: true, times: [coldMs], coldMs, memory };
+  await runner.warm();
+  const minRuns = runner.slow ? Math.min(3, plan.minRuns) : plan.minRuns;
   const times = [];
   const began = performance.now();
   while (times.length < minRuns || (times.length < plan.maxRuns && performance.now() - began < plan.budgetMs)) {
-    times.push(await once());
+    times.push(await runner.once());
   }
   return { ok: true, times, coldMs, memory };
+}
+
+/**
+ * Turn-taking (`task.turns`): the process stays up and does what the parent asks, one step at a
+ * time (`cold`, `warm`, `run`, `exit`), so that the parent can interleave the runs of several
+ * contestants' processes on the same body run by run. A disturbance of the machine (this shared
+ * machine slows down by up to 2× for seconds at a time) then hits all contestants alike, and each
+ * still has its own process, heap and peak RSS.
+ */
+async function takeTurns() {
+  let runner;
+  try {
+    runner = await bodyRunner(task.body, task.plan);
+  } catch (error) {
+    await report({ ok: false, error: shortError(error) });
+    process.exit(1);
+  }
+  process.on('message', async (m) => {
+    try {
+      if (m.cmd === 'cold') await report({ ok: true, ...(await runner.cold(m.memory !== false)) });
+      else if (m.cmd === 'warm') await report({ ok: true, ...(await runner.warm()) });
+      else if (m.cmd === 'run') {
+        // Another process ran since this one's last run and took the CPU's caches: one untimed run
+        // first, so that the timed one starts as in a process serving request after request.
+        if (!runner.slow) await runner.once();
+        await report({ ok: true, ms: await runner.once() });
+      }
+      else if (m.cmd === 'exit') process.exit(0);
+    } catch (error) {
+      await report({ ok: false, error: shortError(error) });
+      process.exit(1);
+    }
+  });
+  await report({ ok: true, ready: true });
 }
 
 const shortError = (error) => String(error?.message ?? error).split('\n')[0].slice(0, 300);
 
 async function main() {
+  if (task.turns) return takeTurns();
   if (task.body) return report(await timeBody(task.body, task.plan, true));
   const results = [];
   for (const body of task.bodies) {
@@ -130,7 +180,7 @@ async function main() {
 }
 
 main().then(
-  () => process.exit(0),
+  () => task.turns || process.exit(0),
   async (error) => {
     await report({ ok: false, error: shortError(error) });
     process.exit(1);
