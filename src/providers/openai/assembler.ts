@@ -20,6 +20,7 @@
  * a getter, parsed on first read (tool-calls.ts).
  */
 import type { Assembler, AssemblerOptions } from '../../assembly/assembler.js';
+import { countKeys } from '../../assembly/count-keys.js';
 import { ChunkwiseError, TruncatedStreamError } from '../../errors.js';
 import { applyChoice, choiceSnapshot, createChoice, finishChoice, type ChoiceState } from './choice.js';
 import type { EventSink } from './event-sink.js';
@@ -99,35 +100,42 @@ export function createOpenAiAssembler(options: OpenAiAssemblerOptions = {}): Ope
   };
 
   const applyTopLevel = (chunk: ChatCompletionChunk) => {
-    // One pass over the keys: the known ones by name, the rest kept (last non-null value).
-    for (const key in chunk) {
-      const value = chunk[key];
-      switch (key) {
-        case 'id':
-          if (typeof value === 'string' && value !== '') id = value;
-          break;
-        case 'created':
-          if (typeof value === 'number') created = value;
-          break;
-        case 'model':
-          if (typeof value === 'string' && value !== '') model = value;
-          break;
-        case 'system_fingerprint':
-          if (typeof value === 'string' && value !== '') fingerprint = value;
-          break;
-        case 'service_tier':
-          if (typeof value === 'string' && value !== '') serviceTier = value;
-          break;
-        case 'choices':
-        case 'object':
-        case 'usage':
-        case 'x_groq':
-        case 'obfuscation':
-          break;
-        default:
-          if (value !== undefined && value !== null) (extras ??= {})[key] = value;
-      }
+    // The known fields by name (inline-cached loads), counted; a `for…in` that only counts then
+    // says whether there are others. (A `for…in` with a `switch` over the keys cost ~250 ns a
+    // chunk on OpenAI's 9-key envelope: a fifth of the assembler's time.)
+    const c = chunk as Record<string, unknown>;
+    const chunkId = c.id;
+    const chunkCreated = c.created;
+    const chunkModel = c.model;
+    const chunkFingerprint = c.system_fingerprint;
+    const chunkTier = c.service_tier;
+    let known = 0;
+    if (chunkId !== undefined) {
+      known++;
+      if (typeof chunkId === 'string' && chunkId !== '') id = chunkId;
     }
+    if (chunkCreated !== undefined) {
+      known++;
+      if (typeof chunkCreated === 'number') created = chunkCreated;
+    }
+    if (chunkModel !== undefined) {
+      known++;
+      if (typeof chunkModel === 'string' && chunkModel !== '') model = chunkModel;
+    }
+    if (chunkFingerprint !== undefined) {
+      known++;
+      if (typeof chunkFingerprint === 'string' && chunkFingerprint !== '') fingerprint = chunkFingerprint;
+    }
+    if (chunkTier !== undefined) {
+      known++;
+      if (typeof chunkTier === 'string' && chunkTier !== '') serviceTier = chunkTier;
+    }
+    if (c.choices !== undefined) known++;
+    if (c.object !== undefined) known++;
+    if (c.usage !== undefined) known++;
+    if (c.x_groq !== undefined) known++;
+    if (c.obfuscation !== undefined) known++;
+    if (countKeys(c) !== known) extras = keepUnknown(extras, c);
     const groq = chunk.x_groq;
     if (groq !== undefined && groq !== null) {
       xGroq = xGroq === undefined ? groq : { ...xGroq, ...groq };
@@ -188,4 +196,17 @@ export function createOpenAiAssembler(options: OpenAiAssemblerOptions = {}): Ope
     const which = open.length === 1 ? `choice ${open[0]} has` : `choices ${open.join(', ')} have`;
     return `The stream ended without [DONE] and ${which} no finish_reason (${counted})`;
   }
+}
+
+/** The top-level fields the assembler reads by name; every other one is kept as it comes. */
+const KNOWN_TOP_LEVEL: ReadonlySet<string> = new Set(['id', 'created', 'model', 'system_fingerprint', 'service_tier', 'choices', 'object', 'usage', 'x_groq', 'obfuscation']);
+
+/** Copies the fields of `chunk` that are not known into `kept`: last non-null value wins. */
+function keepUnknown(kept: Record<string, unknown> | undefined, chunk: Record<string, unknown>): Record<string, unknown> | undefined {
+  for (const key in chunk) {
+    if (KNOWN_TOP_LEVEL.has(key)) continue;
+    const value = chunk[key];
+    if (value !== undefined && value !== null) (kept ??= {})[key] = value;
+  }
+  return kept;
 }

@@ -12,6 +12,7 @@
  *   `content_filter_results`) keep their last non-null value;
  * - `delta.obfuscation` (padding) is dropped.
  */
+import { countKeys } from '../../assembly/count-keys.js';
 import { appendText, createTextGrowth, type TextGrowth } from '../../assembly/growing-text.js';
 import { jsonText } from '../../assembly/json-text.js';
 import { createIncrementalJson, type IncrementalJson } from '../../assembly/incremental-json.js';
@@ -81,19 +82,36 @@ export function applyChoice(state: ChoiceState, choice: ChunkChoice, sink: Event
   if (delta !== undefined && delta !== null) applyDelta(state, delta, sink);
   const logprobs = choice.logprobs;
   if (logprobs !== undefined && logprobs !== null) appendLogprobs((state.logprobs ??= { content: null, refusal: null }), logprobs, state.index, sink);
-  for (const key in choice) {
-    if (key === 'delta' || key === 'index' || key === 'finish_reason' || key === 'logprobs') continue;
-    const value = choice[key];
-    if (value !== undefined && value !== null) (state.extras ??= {})[key] = value;
-  }
   const reason = choice.finish_reason;
+  // Unknown fields are looked for only when the choice has more keys than the known ones it sent.
+  let known = 0;
+  if (delta !== undefined) known++;
+  if (logprobs !== undefined) known++;
+  if (reason !== undefined) known++;
+  if (choice.index !== undefined) known++;
+  if (countKeys(choice) !== known) keepChoiceFields(state, choice);
   if (typeof reason !== 'string' || reason === '') return false;
   const first = state.finishReason === null;
   state.finishReason = reason;
   return first;
 }
 
+/** Unknown choice fields (not `delta`, `index`, `finish_reason`, `logprobs`): last non-null value wins. */
+function keepChoiceFields(state: ChoiceState, choice: ChunkChoice): void {
+  for (const key in choice) {
+    if (key === 'delta' || key === 'index' || key === 'finish_reason' || key === 'logprobs') continue;
+    const value = choice[key];
+    if (value !== undefined && value !== null) (state.extras ??= {})[key] = value;
+  }
+}
+
 function applyDelta(state: ChoiceState, delta: ChunkDelta, sink: EventSink | undefined): void {
+  // Most deltas are one content fragment: no walk over the keys for those.
+  const content = delta.content;
+  if (typeof content === 'string' && countKeys(delta) === 1) {
+    if (content !== '') appendContent(state, content, sink);
+    return;
+  }
   for (const key in delta) {
     const value = delta[key];
     if (value === undefined || value === null) continue;
