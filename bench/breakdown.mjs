@@ -3,14 +3,14 @@
 // + JSON.parse, createPipeline without and with events (no RxJS, no ReadableStream plumbing),
 // then assemble() and streamEvents(). Each variant in its own process (variants sharing one
 // process distorted each other: garbage left for the next one, JIT feedback from all of them),
-// the processes forked in two interleaved rounds so that a busy machine slows every variant alike.
+// the processes taking turns run by run so that a busy machine slows every variant alike.
 //
-//   node bench/breakdown.mjs openai-text-20k [runs per process]
+//   node bench/breakdown.mjs openai-text-20k [rounds]
 import { createParser } from 'eventsource-parser';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { runChild } from './lib/fork.mjs';
+import { startChild } from './lib/fork.mjs';
 import { DATA_DIR } from './generate.mjs';
 import { chunkwiseDist } from './lib/dist-snapshot.mjs';
 import { cutPoints, freshPieces, loadBody, streamOf } from './lib/pieces.mjs';
@@ -74,25 +74,42 @@ function variants(cw, provider, transport) {
 
 /**
  * Each variant in its own process (as in the main bench: one variant's garbage and JIT
- * feedback must not weigh on another's), forked in interleaved rounds; in each, a warm-up of
- * at least a second, then `runs` timed runs, no forced GC.
+ * feedback must not weigh on another's), all started at once and warmed up (at least a second
+ * each), then taking turns: one timed run each (after an untimed one, so that each starts with
+ * its own caches), round after round, the order mirrored every other round. `× floor` is the
+ * median over the rounds of the variant's ratio to the floor's run of the same round.
  */
-export async function breakdown(body, runs = 5, rounds = 2) {
+export async function breakdown(body, runs = 15) {
   const names = Object.keys(variants({}, body.provider, body.transport));
-  const times = Object.fromEntries(names.map((n) => [n, []]));
-  for (let round = 0; round < rounds; round++) {
-    for (const name of names) {
-      const message = await runChild(fileURLToPath(import.meta.url), [body.name, '--variant', name, String(runs)]);
-      if (!message.ok) throw new Error(`breakdown ${body.name} / ${name}: ${message.error}`);
-      times[name].push(...message.times);
+  const children = names.map((name) => startChild(fileURLToPath(import.meta.url), [body.name, '--variant', name]));
+  const times = names.map(() => []);
+  try {
+    for (let i = 0; i < names.length; i++) {
+      const ready = await children[i].ready;
+      if (!ready.ok) throw new Error(`breakdown ${body.name} / ${names[i]}: ${ready.error}`);
     }
+    for (let round = 0; round < runs; round++) {
+      const order = names.map((_, i) => i);
+      if (round % 2 === 1) order.reverse();
+      for (const i of order) {
+        const reply = await children[i].ask({ cmd: 'run' });
+        if (!reply.ok) throw new Error(`breakdown ${body.name} / ${names[i]}: ${reply.error}`);
+        times[i].push(reply.ms);
+      }
+    }
+  } finally {
+    for (const child of children) child.stop();
   }
-  const floor = median(times.floor);
-  return names.map((variant) => ({ variant, medianMs: median(times[variant]), minMs: Math.min(...times[variant]), xFloor: median(times[variant]) / floor }));
+  return names.map((variant, i) => ({
+    variant,
+    medianMs: median(times[i]),
+    minMs: Math.min(...times[i]),
+    xFloor: median(times[i].map((t, round) => t / times[0][round])),
+  }));
 }
 
-/** Child: times one variant on one body. */
-async function timeVariant(body, name, runs) {
+/** Child: one variant on one body, warmed up, then one timed run per request from the parent. */
+async function serveVariant(body, name) {
   const cw = await import(pathToFileURL(join(chunkwiseDist(join(DATA_DIR, '../..')), 'index.js')).href);
   const bytes = loadBody(body.file);
   const cuts = cutPoints(bytes.byteLength, body.name);
@@ -105,13 +122,17 @@ async function timeVariant(body, name, runs) {
   };
   const warmupStart = performance.now();
   for (let i = 0; i < 2 || performance.now() - warmupStart < 1000; i++) await once();
-  const times = [];
-  for (let i = 0; i < runs; i++) times.push(await once());
-  return times;
+  const send = (message) => new Promise((resolve) => process.send(message, resolve));
+  process.on('message', async (m) => {
+    if (m.cmd === 'exit') process.exit(0);
+    await once();
+    await send({ ok: true, ms: await once() });
+  });
+  await send({ ok: true, ready: true });
 }
 
 export function breakdownTable(body, rows) {
-  const lines = [`Where the time goes on ${body.name} (each variant in its own process, interleaved rounds, ms):`, '', '| layer | median ms | min ms | × floor |', '|---|--:|--:|--:|'];
+  const lines = [`Where the time goes on ${body.name} (each variant in its own process, taking turns; × floor is the median of same-round ratios; ms):`, '', '| layer | median ms | min ms | × floor |', '|---|--:|--:|--:|'];
   for (const r of rows) lines.push(`| ${r.variant} | ${r.medianMs.toFixed(1)} | ${r.minMs.toFixed(1)} | ${r.xFloor.toFixed(2)}× |`);
   return lines.join('\n');
 }
@@ -121,10 +142,9 @@ if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   const body = ensureBodies(['2k', '20k', '200k']).find((b) => b.name === (process.argv[2] ?? 'openai-text-20k'));
   if (!body) throw new Error(`No generated body named ${process.argv[2]}`);
   if (process.argv[3] === '--variant') {
-    const times = await timeVariant(body, process.argv[4], Number(process.argv[5] ?? 5));
-    await new Promise((resolve) => process.send({ ok: true, times }, resolve));
+    await serveVariant(body, process.argv[4]);
   } else {
-    const rows = await breakdown(body, Number(process.argv[3] ?? 5));
+    const rows = await breakdown(body, Number(process.argv[3] ?? 15));
     if (process.send) await new Promise((resolve) => process.send({ ok: true, body: body.name, rows, table: breakdownTable(body, rows) }, resolve));
     else console.log(breakdownTable(body, rows));
   }

@@ -265,7 +265,7 @@ async function main() {
       const body = results.get(`${family}-20k`)?.body;
       if (!body) continue;
       log(`breakdown of chunkwise on ${body.name}…`);
-      breakdowns.push(await runChild(join(BENCH, 'breakdown.mjs'), [body.name, '5'], { timeoutMs: 600_000 }));
+      breakdowns.push(await runChild(join(BENCH, 'breakdown.mjs'), [body.name, '15'], { timeoutMs: 600_000 }));
     }
   }
 
