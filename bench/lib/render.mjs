@@ -9,7 +9,7 @@ export function renderResults(out) {
     '',
     `${m.cpu}, ${m.nproc} cores, ${m.memoryGB} GB, Node ${m.node}, ${m.os}; load average ${m.loadAverage.join(' ')} at start, ${m.loadAverageAtEnd.join(' ')} at end; ${out.durationS} s in all (${Object.entries(out.stages).map(([k, v]) => `${k} ${v} s`).join(', ')}). Command: \`${out.command}\`.`,
     '',
-    `Each contestant gets the same bytes as a ReadableStream in 1–4 KiB pieces (seeded) and is timed (${out.clock === 'cpu' ? 'process CPU time' : 'wall clock'}) from the first read to the final object (median of the runs after a warm-up of at least 0.6–1 s, no forced GC between runs), each in its own process. "request MB" is the peak RSS of one cold request above the resting process.`,
+    `Each contestant gets the same bytes as a ReadableStream in 1–4 KiB pieces (seeded) and is timed (${out.clock === 'cpu' ? 'process CPU time' : 'wall clock'}) from the first read to the final object (median of the runs after a warm-up of at least 0.6–1 s, no forced GC between runs), each in its own process. The contestants on a body take turns, one timed run each (after an untimed one), round after round, in ${out.sets ?? 1} set${out.sets === 1 ? '' : 's'} of processes; "× floor" and "× chunkwise" are medians of the ratios between runs of the same round. "request MB" is the peak RSS of one cold request above the resting process.`,
     '',
     ...(Math.max(m.loadAverage[0], m.loadAverageAtEnd[0]) > m.nproc * 0.75 ? [`**The machine was busy (1-minute load average ${m.loadAverage[0]} at the start, ${m.loadAverageAtEnd[0]} at the end, on ${m.nproc} cores): times are noisy; compare the min column too.**`, ''] : []),
     '#### Targets',
