@@ -153,8 +153,7 @@ async function takeTurns() {
         // first, so that the timed one starts as in a process serving request after request.
         if (!runner.slow) await runner.once();
         await report({ ok: true, ms: await runner.once() });
-      }
-      else if (m.cmd === 'exit') process.exit(0);
+      } else if (m.cmd === 'exit') process.exit(0);
     } catch (error) {
       await report({ ok: false, error: shortError(error) });
       process.exit(1);
