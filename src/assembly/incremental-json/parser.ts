@@ -24,7 +24,8 @@
  */
 import { UsageError, type LimitError, type ParseError } from '../../errors.js';
 import { jsonDepthError, jsonEmptyError, jsonSyntaxError } from './errors.js';
-import { type Container, type JsonObject, copyOpenContainers, setKey } from './partial-value.js';
+import { setOwnField } from '../own-field.js';
+import { type Container, type JsonObject, copyOpenContainers } from './partial-value.js';
 import type { IncrementalJson, IncrementalJsonOptions, JsonPath } from './types.js';
 
 // Scanner states. The structural ones (< STRING) skip whitespace first.
@@ -461,7 +462,7 @@ export class IncrementalJsonParser implements IncrementalJson {
     const c: Container = isArray ? [] : {};
     if (d === 0) this.root = c;
     else if (this.curIsArray) (this.cur as unknown[]).push(c);
-    else setKey(this.cur as JsonObject, this.stackKey[d - 1], c);
+    else setOwnField(this.cur as JsonObject, this.stackKey[d - 1], c);
     this.stack[d] = c;
     this.stackIsArray[d] = isArray;
     this.depth = d + 1;
@@ -495,7 +496,7 @@ export class IncrementalJsonParser implements IncrementalJson {
       return DONE;
     }
     if (this.curIsArray) (this.cur as unknown[]).push(value);
-    else setKey(this.cur as JsonObject, this.stackKey[d - 1], value);
+    else setOwnField(this.cur as JsonObject, this.stackKey[d - 1], value);
     return AFTER_VALUE;
   }
 
@@ -512,7 +513,7 @@ export class IncrementalJsonParser implements IncrementalJson {
       const a = this.cur as unknown[];
       if (this.strPlaced) a[a.length - 1] = s;
       else a.push(s);
-    } else setKey(this.cur as JsonObject, this.stackKey[d - 1], s);
+    } else setOwnField(this.cur as JsonObject, this.stackKey[d - 1], s);
     return AFTER_VALUE;
   }
 
@@ -525,7 +526,7 @@ export class IncrementalJsonParser implements IncrementalJson {
       const a = this.cur as unknown[];
       if (this.strPlaced) a[a.length - 1] = s;
       else a.push(s);
-    } else setKey(this.cur as JsonObject, this.stackKey[d - 1], s);
+    } else setOwnField(this.cur as JsonObject, this.stackKey[d - 1], s);
     this.strPlaced = true;
     this.strSynced = true;
   }

@@ -1,16 +1,11 @@
 /**
- * The value side of the incremental JSON parser: how values are stored into containers, and the
- * copy of the open containers that `snapshot()` hands out.
+ * The value side of the incremental JSON parser: the copy of the open containers that
+ * `snapshot()` hands out. (Values are stored with setOwnField, as JSON.parse stores them.)
  */
+import { setOwnField } from '../own-field.js';
 
 export type JsonObject = Record<string, unknown>;
 export type Container = unknown[] | JsonObject;
-
-/** `o[key] = value`, as an own data property even for `__proto__` (like JSON.parse). */
-export function setKey(o: JsonObject, key: string, value: unknown): void {
-  if (key === '__proto__') Object.defineProperty(o, key, { value, writable: true, enumerable: true, configurable: true });
-  else o[key] = value;
-}
 
 /**
  * Shallow copies of the `depth` open containers `stack[0..depth)` (outermost first), each copy
@@ -34,7 +29,7 @@ export function copyOpenContainers(
       child = a;
     } else {
       const o = { ...(stack[k] as JsonObject) };
-      if (k < depth - 1) setKey(o, keys[k], child);
+      if (k < depth - 1) setOwnField(o, keys[k], child);
       copied += Object.keys(o).length;
       child = o;
     }

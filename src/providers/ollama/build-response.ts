@@ -14,8 +14,9 @@
  */
 import { definePrefixProperty } from '../../assembly/lazy-prefix.js';
 import { defineLogprobList } from '../../assembly/logprob-store.js';
+import { setOwnField } from '../../assembly/own-field.js';
 import { METRIC_KEYS } from './read-line.js';
-import { setField, type OllamaState } from './state.js';
+import type { OllamaState } from './state.js';
 import type { OllamaChatResponse, OllamaGenerateResponse, OllamaResponse } from './types.js';
 
 /**
@@ -78,5 +79,5 @@ function addMetrics(target: Record<string, unknown>, metrics: Record<string, num
 }
 
 function addFields(target: Record<string, unknown>, fields: Record<string, unknown>): void {
-  for (const key in fields) setField(target, key, fields[key]);
+  for (const key in fields) setOwnField(target, key, fields[key]);
 }

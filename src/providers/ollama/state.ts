@@ -12,6 +12,7 @@
  */
 import { appendText, createTextGrowth, type TextGrowth } from '../../assembly/growing-text.js';
 import { createLogprobStore, type LogprobStore } from '../../assembly/logprob-store.js';
+import { setOwnField } from '../../assembly/own-field.js';
 import { ParseError } from '../../errors.js';
 import { METRIC_KEYS, type LineRecord, type LinePosition } from './read-line.js';
 import type { OllamaEndpoint, OllamaLogprob, OllamaToolCall } from './types.js';
@@ -122,13 +123,7 @@ function keepOthers(kept: Record<string, unknown> | undefined, source: Record<st
   for (const key in source) {
     if (known.has(key)) continue;
     const value = source[key];
-    if (value !== null || !Object.hasOwn(out, key)) setField(out, key, value);
+    if (value !== null || !Object.hasOwn(out, key)) setOwnField(out, key, value);
   }
   return out;
-}
-
-/** `target[key] = value`, also for a key named `__proto__` (JSON.parse makes it an own field). */
-export function setField(target: Record<string, unknown>, key: string, value: unknown): void {
-  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, configurable: true, writable: true });
-  else target[key] = value;
 }

@@ -21,6 +21,7 @@
  */
 import type { Assembler, AssemblerOptions } from '../../assembly/assembler.js';
 import { countKeys } from '../../assembly/count-keys.js';
+import { setOwnField } from '../../assembly/own-field.js';
 import { ChunkwiseError, TruncatedStreamError } from '../../errors.js';
 import { applyChoice, choiceSnapshot, createChoice, finishChoice, type ChoiceState } from './choice.js';
 import type { EventSink } from './event-sink.js';
@@ -66,7 +67,7 @@ export function createOpenAiAssembler(options: OpenAiAssemblerOptions = {}): Ope
     if (usage !== undefined) out.usage = usage;
     out.system_fingerprint = fingerprint;
     if (serviceTier !== undefined) out.service_tier = serviceTier;
-    if (extras !== undefined) for (const key in extras) out[key] = extras[key];
+    if (extras !== undefined) for (const key in extras) setOwnField(out, key, extras[key]);
     if (xGroq !== undefined) out.x_groq = xGroq;
     return out;
   };
@@ -206,7 +207,7 @@ function keepUnknown(kept: Record<string, unknown> | undefined, chunk: Record<st
   for (const key in chunk) {
     if (KNOWN_TOP_LEVEL.has(key)) continue;
     const value = chunk[key];
-    if (value !== undefined && value !== null) (kept ??= {})[key] = value;
+    if (value !== undefined && value !== null) setOwnField((kept ??= {}), key, value);
   }
   return kept;
 }

@@ -16,6 +16,7 @@ import { countKeys } from '../../assembly/count-keys.js';
 import { appendText, createTextGrowth, type TextGrowth } from '../../assembly/growing-text.js';
 import { jsonText } from '../../assembly/json-text.js';
 import { createIncrementalJson, type IncrementalJson } from '../../assembly/incremental-json.js';
+import { setOwnField } from '../../assembly/own-field.js';
 import type { EventSink } from './event-sink.js';
 import { appendLogprobs, logprobsSnapshot, type LogprobLists } from './logprobs.js';
 import { applyMessageField, copyMessageFields, finishReasoning, type MessageFields } from './message-fields.js';
@@ -101,7 +102,7 @@ function keepChoiceFields(state: ChoiceState, choice: ChunkChoice): void {
   for (const key in choice) {
     if (key === 'delta' || key === 'index' || key === 'finish_reason' || key === 'logprobs') continue;
     const value = choice[key];
-    if (value !== undefined && value !== null) (state.extras ??= {})[key] = value;
+    if (value !== undefined && value !== null) setOwnField((state.extras ??= {}), key, value);
   }
 }
 
@@ -190,6 +191,6 @@ export function choiceSnapshot(state: ChoiceState, final: boolean): ChatCompleti
   if (state.fields !== undefined) copyMessageFields(state.fields, message);
   const choice: ChatCompletionChoice = { index: state.index, message, logprobs: logprobsSnapshot(state.logprobs, final), finish_reason: state.finishReason };
   const extras = state.extras;
-  if (extras !== undefined) for (const key in extras) choice[key] = extras[key];
+  if (extras !== undefined) for (const key in extras) setOwnField(choice, key, extras[key]);
   return choice;
 }

@@ -12,6 +12,7 @@
  * Fields named in {@link REASONING_FIELDS} also emit `reasoning.delta` / `reasoning.done`.
  */
 import { appendText, createTextGrowth, type TextGrowth } from '../../assembly/growing-text.js';
+import { setOwnField } from '../../assembly/own-field.js';
 import type { EventSink } from './event-sink.js';
 
 /** Delta fields that carry reasoning text: they emit `reasoning.*` events with `field` = the name. */
@@ -42,10 +43,10 @@ export function applyMessageField(
   if (value === undefined || value === null) return;
   if (typeof value !== 'string') {
     growth.delete(key);
-    fields[key] = key === 'audio' && typeof value === 'object' ? mergeAudio(fields.audio, value as Record<string, unknown>) : value;
+    setOwnField(fields, key, key === 'audio' && typeof value === 'object' ? mergeAudio(fields.audio, value as Record<string, unknown>) : value);
     return;
   }
-  const previous = fields[key];
+  const previous = Object.hasOwn(fields, key) ? fields[key] : undefined;
   let text = value;
   if (typeof previous === 'string') {
     // `growth` holds the key's text since it last became a string (see growing-text.ts).
@@ -53,7 +54,7 @@ export function applyMessageField(
     if (g === undefined) growth.set(key, (g = createTextGrowth(previous)));
     text = appendText(g, value);
   }
-  fields[key] = text;
+  setOwnField(fields, key, text);
   if (sink !== undefined && value !== '' && REASONING_FIELDS.has(key)) {
     sink.emit({ type: 'reasoning.delta', choice, snapshot: sink.snapshot, field: key, delta: value, reasoning: text });
   }
@@ -71,18 +72,18 @@ export function finishReasoning(fields: MessageFields, choice: number, sink: Eve
 
 /** Copies the fields onto a snapshot's message (values are shared, never changed in place). */
 export function copyMessageFields(fields: MessageFields, message: Record<string, unknown>): void {
-  for (const key in fields) message[key] = fields[key];
+  for (const key in fields) setOwnField(message, key, fields[key]);
 }
 
 /** A new audio object (snapshots share the old one): strings `data`/`transcript` concatenated. */
 function mergeAudio(previous: unknown, delta: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  if (typeof previous === 'object' && previous !== null) Object.assign(out, previous);
+  if (typeof previous === 'object' && previous !== null) for (const key in previous) setOwnField(out, key, (previous as Record<string, unknown>)[key]);
   for (const key in delta) {
     const value = delta[key];
     if (value === undefined || value === null) continue;
     const before = out[key];
-    out[key] = (key === 'data' || key === 'transcript') && typeof value === 'string' && typeof before === 'string' ? before + value : value;
+    setOwnField(out, key, (key === 'data' || key === 'transcript') && typeof value === 'string' && typeof before === 'string' ? before + value : value);
   }
   return out;
 }

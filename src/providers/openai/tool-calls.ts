@@ -17,6 +17,7 @@
 import { appendText } from '../../assembly/growing-text.js';
 import { jsonText } from '../../assembly/json-text.js';
 import { createIncrementalJson } from '../../assembly/incremental-json.js';
+import { setOwnField } from '../../assembly/own-field.js';
 import { ParseError, excerptOf } from '../../errors.js';
 import type { EventSink } from './event-sink.js';
 import { createToolCallSlots, type ToolCallSlot, type ToolCallSlots } from './tool-call-slots.js';
@@ -53,7 +54,7 @@ export function applyToolCallFragment(slots: ToolCallSlots, fragment: ChunkToolC
   for (const key in fragment) {
     if (key === 'index' || key === 'id' || key === 'type' || key === 'function') continue;
     const value = fragment[key];
-    if (value !== undefined && value !== null) (slot.extras ??= {})[key] = value;
+    if (value !== undefined && value !== null) setOwnField((slot.extras ??= {}), key, value);
   }
   if (sink !== undefined) emitFragment(slot, delta, choice, sink);
 }
@@ -169,7 +170,7 @@ export function toolCallsSnapshot(slots: ToolCallSlots): ChatCompletionToolCall[
       function: { name: slot.name, arguments: slot.arguments },
     };
     const extras = slot.extras;
-    if (extras !== undefined) for (const key in extras) call[key] = extras[key];
+    if (extras !== undefined) for (const key in extras) setOwnField(call, key, extras[key]);
     out[i] = call;
   }
   return out;

@@ -90,6 +90,25 @@ describe('top-level fields', () => {
     expect(final.meta).toEqual({ n: 1 });
   });
 
+  test('a field named __proto__ stays a plain field wherever it comes, as JSON.parse makes it', () => {
+    // JSON.parse makes `__proto__` an own field; assigning it would set the object's prototype.
+    const payloads = [
+      '{"id":"c","object":"chat.completion.chunk","created":1,"model":"m","__proto__":{"top":1},"choices":[{"index":0,"delta":{"role":"assistant","__proto__":"a","audio":{"__proto__":{"inner":1},"data":"x"}},"__proto__":{"choice":1},"finish_reason":null}]}',
+      '{"id":"c","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"__proto__":"b","tool_calls":[{"index":0,"id":"t","type":"function","function":{"name":"f","arguments":"{}"},"__proto__":{"call":1}}]},"finish_reason":"tool_calls"}]}',
+    ].map((text) => JSON.parse(text) as unknown);
+    const final = assemblePayloads(payloads) as unknown as Record<string, unknown>;
+    const choice0 = (final.choices as Record<string, unknown>[])[0]!;
+    const message = choice0.message as Record<string, unknown>;
+    const call = (message.tool_calls as Record<string, unknown>[])[0]!;
+    const audio = message.audio as Record<string, unknown>;
+    for (const [object, value] of [[final, { top: 1 }], [choice0, { choice: 1 }], [message, 'ab'], [call, { call: 1 }], [audio, { inner: 1 }]] as const) {
+      expect(Object.getPrototypeOf(object)).toBe(Object.prototype);
+      expect(Object.keys(object)).toContain('__proto__');
+      expect(Object.getOwnPropertyDescriptor(object, '__proto__')!.value).toEqual(value);
+    }
+    expect(JSON.parse(JSON.stringify(final)).choices[0].message.__proto__).toBe('ab');
+  });
+
   test('obfuscation, delta and the chunk object are not in the final object', () => {
     const text = JSON.stringify(reference('openai-chat-gpt-4.1-parallel-tool-calls-obfuscation'));
     expect(text).not.toContain('obfuscation');
