@@ -2,7 +2,7 @@
 // incremental-JSON benchmark and the 1,000-concurrent-streams load run. Prints markdown and
 // writes bench/results/latest.{json,md}.
 //
-//   node bench/run.mjs                  # everything (about 7–8 minutes on 2 cores)
+//   node bench/run.mjs                  # everything (about 20–25 minutes on this 2-core machine)
 //   node bench/run.mjs --quick          # 2k and 20k bodies, fewer runs, no load/incremental
 //   node bench/run.mjs --only=openai-text,ollama-chat --sizes=20k
 //   flags: --sets=N (default 3: N sets of processes per body, whose contestants take turns run by run; runs pooled)
@@ -52,9 +52,9 @@ const SINGLE_RUN_ABOVE_MS = 8_000;
 /**
  * The contestants on one body take turns, run by run, each in a process of its own: all of a
  * body's processes are started, each does its cold request and warm-up in turn, then one timed run
- * each, round after round (the order rotating). This shared machine slows down by up to 2× for
- * seconds at a time (the floor alone, in one process, measured 27–28 ms a run for seconds, then
- * 46–57 ms); taking turns puts every contestant into the same stretches, where one process after
+ * each, round after round (see runSet for the order). This shared machine slows down by up to 2×
+ * for seconds at a time (the floor alone, 12 runs in one process, CPU time: 49 and 52 ms, then
+ * 27–30 ms); taking turns puts every contestant into the same stretches, where one process after
  * another would catch different ones. The whole is done `SETS` times, in new processes (runs
  * pooled), so that no contestant's number rests on one process's JIT decisions.
  */
