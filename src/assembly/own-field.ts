@@ -7,3 +7,16 @@ export function setOwnField(target: Record<string, unknown>, key: string, value:
   if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, configurable: true, writable: true });
   else target[key] = value;
 }
+
+/**
+ * Copies the fields of `source` that are not `known` into `kept` (created on first use) and
+ * returns it: the last non-null value of each wins, in the order the fields first came.
+ */
+export function keepUnknownFields(kept: Record<string, unknown> | undefined, source: Record<string, unknown>, known: ReadonlySet<string>): Record<string, unknown> | undefined {
+  for (const key in source) {
+    if (known.has(key)) continue;
+    const value = source[key];
+    if (value !== undefined && value !== null) setOwnField((kept ??= {}), key, value);
+  }
+  return kept;
+}

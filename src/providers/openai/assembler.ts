@@ -21,7 +21,7 @@
  */
 import type { Assembler, AssemblerOptions } from '../../assembly/assembler.js';
 import { countKeys } from '../../assembly/count-keys.js';
-import { setOwnField } from '../../assembly/own-field.js';
+import { keepUnknownFields, setOwnField } from '../../assembly/own-field.js';
 import { ChunkwiseError, TruncatedStreamError } from '../../errors.js';
 import { applyChoice, choiceSnapshot, createChoice, finishChoice, type ChoiceState } from './choice.js';
 import type { EventSink } from './event-sink.js';
@@ -136,7 +136,7 @@ export function createOpenAiAssembler(options: OpenAiAssemblerOptions = {}): Ope
     if (c.usage !== undefined) known++;
     if (c.x_groq !== undefined) known++;
     if (c.obfuscation !== undefined) known++;
-    if (countKeys(c) !== known) extras = keepUnknown(extras, c);
+    if (countKeys(c) !== known) extras = keepUnknownFields(extras, c, KNOWN_TOP_LEVEL);
     const groq = chunk.x_groq;
     if (groq !== undefined && groq !== null) {
       xGroq = xGroq === undefined ? groq : { ...xGroq, ...groq };
@@ -201,13 +201,3 @@ export function createOpenAiAssembler(options: OpenAiAssemblerOptions = {}): Ope
 
 /** The top-level fields the assembler reads by name; every other one is kept as it comes. */
 const KNOWN_TOP_LEVEL: ReadonlySet<string> = new Set(['id', 'created', 'model', 'system_fingerprint', 'service_tier', 'choices', 'object', 'usage', 'x_groq', 'obfuscation']);
-
-/** Copies the fields of `chunk` that are not known into `kept`: last non-null value wins. */
-function keepUnknown(kept: Record<string, unknown> | undefined, chunk: Record<string, unknown>): Record<string, unknown> | undefined {
-  for (const key in chunk) {
-    if (KNOWN_TOP_LEVEL.has(key)) continue;
-    const value = chunk[key];
-    if (value !== undefined && value !== null) setOwnField((kept ??= {}), key, value);
-  }
-  return kept;
-}

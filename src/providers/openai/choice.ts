@@ -16,7 +16,7 @@ import { countKeys } from '../../assembly/count-keys.js';
 import { appendText, createTextGrowth, type TextGrowth } from '../../assembly/growing-text.js';
 import { jsonText } from '../../assembly/json-text.js';
 import { createIncrementalJson, type IncrementalJson } from '../../assembly/incremental-json.js';
-import { setOwnField } from '../../assembly/own-field.js';
+import { keepUnknownFields, setOwnField } from '../../assembly/own-field.js';
 import type { EventSink } from './event-sink.js';
 import { appendLogprobs, logprobsSnapshot, type LogprobLists } from './logprobs.js';
 import { applyMessageField, copyMessageFields, finishReasoning, type MessageFields } from './message-fields.js';
@@ -90,21 +90,15 @@ export function applyChoice(state: ChoiceState, choice: ChunkChoice, sink: Event
   if (logprobs !== undefined) known++;
   if (reason !== undefined) known++;
   if (choice.index !== undefined) known++;
-  if (countKeys(choice) !== known) keepChoiceFields(state, choice);
+  if (countKeys(choice) !== known) state.extras = keepUnknownFields(state.extras, choice, KNOWN_IN_CHOICE);
   if (typeof reason !== 'string' || reason === '') return false;
   const first = state.finishReason === null;
   state.finishReason = reason;
   return first;
 }
 
-/** Unknown choice fields (not `delta`, `index`, `finish_reason`, `logprobs`): last non-null value wins. */
-function keepChoiceFields(state: ChoiceState, choice: ChunkChoice): void {
-  for (const key in choice) {
-    if (key === 'delta' || key === 'index' || key === 'finish_reason' || key === 'logprobs') continue;
-    const value = choice[key];
-    if (value !== undefined && value !== null) setOwnField((state.extras ??= {}), key, value);
-  }
-}
+/** The choice fields read by name; every other one is kept as it comes (last non-null value). */
+const KNOWN_IN_CHOICE: ReadonlySet<string> = new Set(['delta', 'index', 'finish_reason', 'logprobs']);
 
 function applyDelta(state: ChoiceState, delta: ChunkDelta, sink: EventSink | undefined): void {
   // Most deltas are one content fragment: no walk over the keys for those.
