@@ -118,7 +118,6 @@ async function bodyRunner(body, plan) {
 async function timeBody(body, plan, measureMemory) {
   const runner = await bodyRunner(body, plan);
   const { coldMs, memory } = await runner.cold(measureMemory);
-  if (plan.memoryOnly) return { ok: true, times: [coldMs], coldMs, memory };
   await runner.warm();
   const minRuns = runner.slow ? Math.min(3, plan.minRuns) : plan.minRuns;
   const times = [];
