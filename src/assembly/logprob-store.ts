@@ -124,22 +124,32 @@ class CompactLogprobs<T> implements LogprobStore<T> {
     const { strings, logprobs, flags } = this;
     // Equal tokens share one frozen bytes array (half the heap of a list of fresh ones).
     const bytesOf = new Map<string, number[]>();
-    let block = 0;
-    let inBlock = 0;
-    const part = () => {
+    const bytesFor = (token: string, flag: number): number[] | null => {
+      if (flag === BYTES_NULL) return null;
+      let bytes = bytesOf.get(token);
+      if (bytes === undefined) bytesOf.set(token, (bytes = Object.freeze(Array.from(encoder.encode(token))) as number[]));
+      return bytes;
+    };
+    // The slot cursor. Every object built below is kept: V8 allocates the objects of a literal
+    // straight into the old generation once nearly all of them survive (allocation-site
+    // pretenuring, at 85%), which spares copying the whole list out of the young generation.
+    // A throwaway object from the same literal (one per token, as a token read into an object
+    // and then copied) held the alternatives' literal at 80% survival, below that threshold.
+    let block = -1;
+    let inBlock = BLOCK;
+    let blockStrings: string[] = [];
+    let blockLogprobs: Float64Array = new Float64Array(0);
+    let blockFlags: Uint8Array = new Uint8Array(0);
+    const next = (): number => {
       if (inBlock === BLOCK) {
-        if (release) strings[block] = logprobs[block] = flags[block] = undefined!;
+        if (release && block >= 0) strings[block] = logprobs[block] = flags[block] = undefined!;
         block++;
         inBlock = 0;
+        blockStrings = strings[block]!;
+        blockLogprobs = logprobs[block]!;
+        blockFlags = flags[block]!;
       }
-      const i = inBlock++;
-      const token = strings[block]![i]!;
-      let bytes: number[] | null = null;
-      if (flags[block]![i] !== BYTES_NULL) {
-        bytes = bytesOf.get(token) ?? null;
-        if (bytes === null) bytesOf.set(token, (bytes = Object.freeze(Array.from(encoder.encode(token))) as number[]));
-      }
-      return { token, logprob: logprobs[block]![i]!, bytes };
+      return inBlock++;
     };
     for (let i = 0; i < upTo; i++) {
       const count = this.counts[i]!;
@@ -147,19 +157,26 @@ class CompactLogprobs<T> implements LogprobStore<T> {
         out[i] = this.kept!.get(i)!;
         continue;
       }
-      const main = part();
+      let at = next();
+      const token = blockStrings[at]!;
+      const logprob = blockLogprobs[at]!;
+      const bytes = bytesFor(token, blockFlags[at]!);
       if (count === NO_TOP) {
-        out[i] = main as T;
+        out[i] = { token, logprob, bytes } as T;
         continue;
       }
       const n = count & ~FIRST_IS_TOKEN;
-      const alternatives = new Array<{ token: string; logprob: number; bytes: number[] | null }>(n);
+      const alternatives = new Array<TopLogprob>(n);
       let j = 0;
-      if (count & FIRST_IS_TOKEN) alternatives[j++] = { token: main.token, logprob: main.logprob, bytes: main.bytes };
-      for (; j < n; j++) alternatives[j] = part();
-      // One literal with all four fields: adding top_logprobs to `main` would cost every token a
-      // separate property store (40 bytes; 8 MB on a 200k-token list).
-      out[i] = { token: main.token, logprob: main.logprob, bytes: main.bytes, top_logprobs: alternatives } as T;
+      if (count & FIRST_IS_TOKEN) alternatives[j++] = alternative(token, logprob, bytes);
+      for (; j < n; j++) {
+        at = next();
+        const other = blockStrings[at]!;
+        alternatives[j] = alternative(other, blockLogprobs[at]!, bytesFor(other, blockFlags[at]!));
+      }
+      // One literal with all four fields: adding top_logprobs to a three-field token would cost
+      // every token a separate property store (40 bytes; 8 MB on a 200k-token list).
+      out[i] = { token, logprob, bytes, top_logprobs: alternatives } as T;
     }
     if (release) {
       this.strings = [];
@@ -192,6 +209,17 @@ class CompactLogprobs<T> implements LogprobStore<T> {
 }
 
 const encoder = new TextEncoder();
+
+interface TopLogprob {
+  token: string;
+  logprob: number;
+  bytes: number[] | null;
+}
+
+/** One alternative: the only literal of its shape here, so that every object it makes is kept (see build). */
+function alternative(token: string, logprob: number, bytes: number[] | null): TopLogprob {
+  return { token, logprob, bytes };
+}
 
 /**
  * Whether `bytes` is exactly the UTF-8 encoding of `s` (as TextEncoder writes it: a lone
