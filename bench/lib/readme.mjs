@@ -10,11 +10,20 @@ function targetsSummary(targets) {
   const lines = ['| target | measured | result |', '|---|---|---|'];
   for (const [target, list] of groups) {
     const value = (t) => t.display ?? (t.value === undefined ? '–' : `${t.value.toFixed(2)}×`);
-    const measured = list.map((t) => `${t.body} ${value(t)}${t.pass ? '' : ' ✗'}`).join(' · ');
+    // The middle half of the same-round ratios, where there are enough of them (report.mjs).
+    const spread = (t) => (t.spread ? ` (${t.spread.q1.toFixed(2)}–${t.spread.q3.toFixed(2)})` : '');
+    const measured = list.map((t) => `${t.body} ${value(t)}${spread(t)}${t.pass ? '' : ' ✗'}`).join(' · ');
     const missed = list.filter((t) => !t.pass).length;
     lines.push(`| ${target} | ${measured} | ${missed === 0 ? 'PASS' : `**MISS** (${missed} of ${list.length})`} |`);
   }
   return lines.join('\n');
+}
+
+/** What the bracketed figures of the targets table are, and how wide they came out in this run. */
+function spreadNote(targets) {
+  const widths = targets.filter((t) => t.spread).map((t) => t.spread.q3 - t.spread.q1);
+  if (widths.length === 0) return '';
+  return `In brackets: the middle half (quartiles) of the same-round ratios behind a × floor figure (where there are at least 8). In this run it was ${Math.min(...widths).toFixed(2)}–${Math.max(...widths).toFixed(2)} wide: two runs side by side on this machine often differ by more than the distance between a figure and its limit, so a figure a few hundredths over a limit is a near miss, not a measured gap.`;
 }
 
 /** The headline numbers in words, from the 20k and 200k bodies. */
@@ -124,6 +133,8 @@ export function renderReadmeSection(out) {
     '### Targets',
     '',
     targetsSummary(out.targets),
+    '',
+    spreadNote(out.targets),
     '',
     out.load?.ok ? `### 1,000 concurrent streams\n\n${out.load.table}\n` : '',
     'Notes: the peers\' times include what their clients do per request besides reading the body (building the request, for openai-node and the AI SDK) because that is how they are used; a peer that takes several seconds a run on a 200k body is measured by one cold run; a contestant estimated above 45 s a run would be skipped and extrapolated (none was: the AI SDK 6 grows linearly on these bodies). Small bodies (2k tokens, and the few-KB recordings) are dominated by per-request costs and are the noisiest rows.',
