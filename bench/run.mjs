@@ -2,10 +2,10 @@
 // incremental-JSON benchmark and the 1,000-concurrent-streams load run. Prints markdown and
 // writes bench/results/latest.{json,md}.
 //
-//   node bench/run.mjs                  # everything (about 20–25 minutes on this 2-core machine)
+//   node bench/run.mjs                  # everything (about 25–30 minutes on this 2-core machine)
 //   node bench/run.mjs --quick          # 2k and 20k bodies, fewer runs, no load/incremental
 //   node bench/run.mjs --only=openai-text,ollama-chat --sizes=20k
-//   flags: --sets=N (default 3: N sets of processes per body, whose contestants take turns run by run; runs pooled)
+//   flags: --sets=N (default 5: N sets of processes per body, whose contestants take turns run by run; runs pooled)
 //          --no-recordings --no-load --no-incremental --no-profile --profile (always profile)
 //          --readme (also write bench/results/readme-section.md, the README's Performance section, from this run)
 //          --clock=cpu (time process CPU instead of wall clock: for a busy shared machine)
@@ -56,9 +56,13 @@ const SINGLE_RUN_ABOVE_MS = 8_000;
  * for seconds at a time (the floor alone, 12 runs in one process, CPU time: 49 and 52 ms, then
  * 27–30 ms); taking turns puts every contestant into the same stretches, where one process after
  * another would catch different ones. The whole is done `SETS` times, in new processes (runs
- * pooled), so that no contestant's number rests on one process's JIT decisions.
+ * pooled), so that no contestant's number rests on one process's JIT decisions or on one process
+ * that runs slow for its whole life (some do). The runs are split between the sets, so more sets
+ * cost only their start-ups and warm-ups: a full run took 1596 s with 5 sets, 1360 s with 3.
  */
-const SETS = Number(args.get('sets') ?? (quick ? 1 : 3));
+const SETS = Number(args.get('sets') ?? (quick ? 1 : 5));
+/** Untimed rounds in the turn order before the timed ones (see runSet). */
+const TURN_WARMUP = 2;
 const perSet = (plan) => ({ ...plan, minRuns: Math.ceil(plan.minRuns / SETS), maxRuns: Math.ceil(plan.maxRuns / SETS), budgetMs: plan.budgetMs / SETS });
 const CORE = new Set(['floor', 'chunkwise', 'chunkwise-assemble']);
 const CORE_RUNS = 3;
@@ -126,6 +130,18 @@ async function runSet(body, rows, set) {
     }
   }
   for (const w of workers) if (!w.done) await step(w, { cmd: 'warm' });
+  // Then TURN_WARMUP untimed rounds in the turn order, for the contestants under slowMs a run (a
+  // run of seconds is its own warm-up). The first rounds after everyone's warm-up ran slow for
+  // short runs: on openai-tools-2k chunkwise took 39, 19 and 13.6 ms in round 0 of three sets and
+  // 15–17 ms from round 2 on, sometimes still 31 ms in round 1; the floor's round 0 was hardly
+  // slower. With a peer that makes only 2 runs a set, half its ratios came from round 0. A pause
+  // before round 0 did not help, nor did the same idle time with a lone process: it comes from the
+  // warm-ups of the others, not from this process's own idleness.
+  for (let turn = 0; turn < TURN_WARMUP; turn++) {
+    const warming = workers.filter((w) => !w.done && !w.slow);
+    if (turn % 2 === 1) warming.reverse();
+    for (const w of warming) await step(w, { cmd: 'run' });
+  }
   // A slow contestant (first run over slowMs) does at most 3 runs a set.
   // The floor and chunkwise, whose ratio is the tightest target, get up to CORE_RUNS times the runs.
   const wants = (w) => {
