@@ -135,8 +135,8 @@ async function runSet(body, rows, set) {
   // short runs: on openai-tools-2k chunkwise took 39, 19 and 13.6 ms in round 0 of three sets and
   // 15–17 ms from round 2 on, sometimes still 31 ms in round 1; the floor's round 0 was hardly
   // slower. With a peer that makes only 2 runs a set, half its ratios came from round 0. A pause
-  // before round 0 did not help, nor did the same idle time with a lone process: it comes from the
-  // warm-ups of the others, not from this process's own idleness.
+  // before round 0 did not help, nor did the same idle time in a lone process, and --trace-deopt
+  // and --trace-gc showed nothing in that round: it comes with the others' warm-ups (how, not found).
   for (let turn = 0; turn < TURN_WARMUP; turn++) {
     const warming = workers.filter((w) => !w.done && !w.slow);
     if (turn % 2 === 1) warming.reverse();
