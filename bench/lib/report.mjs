@@ -117,7 +117,7 @@ export function recordingsTable(results) {
 export function evaluateTargets(results) {
   const targets = [];
   const row = (name, contestant) => results.get(name)?.rows.find((r) => r.contestant === contestant && r.medianMs !== undefined);
-  const add = (target, body, value, limit, pass, note = '') => targets.push({ target, body, value, limit, pass, note });
+  const add = (target, body, value, limit, pass, note = '', extra = {}) => targets.push({ target, body, value, limit, pass, note, ...extra });
 
   for (const { body, rows } of results.values()) {
     if (body.kind !== 'generated') continue;
@@ -129,18 +129,15 @@ export function evaluateTargets(results) {
     const limit = body.family === 'openai-logprobs' ? 1.25 : 1.1;
     const floor = row(body.name, 'floor');
     const byMin = (a, b) => (a?.minMs && b?.minMs ? `by min: ${(a.minMs / b.minMs).toFixed(2)}×` : '');
-    const spread = (a, b) => {
-      const s = ratioSpread(a, b);
-      return s ? `middle half of ${s.n} same-round ratios: ${s.q1.toFixed(2)}–${s.q3.toFixed(2)}×` : '';
-    };
+    const spreadNote = (s) => (s ? `middle half of ${s.n} same-round ratios: ${s.q1.toFixed(2)}–${s.q3.toFixed(2)}×` : '');
     const notes = (...xs) => xs.filter(Boolean).join('; ');
     if (cw.xFloor !== undefined) {
-      add(`chunkwise ≤ ${limit}× floor`, body.name, cw.xFloor, limit, cw.xFloor <= limit, notes(spread(cw, floor), byMin(cw, floor)));
-      targets.at(-1).spread = ratioSpread(cw, floor);
+      const spread = ratioSpread(cw, floor);
+      add(`chunkwise ≤ ${limit}× floor`, body.name, cw.xFloor, limit, cw.xFloor <= limit, notes(spreadNote(spread), byMin(cw, floor)), { spread });
     }
     if (body.transport === 'sse') {
       const on = row(body.name, 'openai-node');
-      if (on) add('≥ 3× faster than openai-node', body.name, on.xChunkwise, 3, on.xChunkwise >= 3, notes(spread(on, cw), byMin(on, cw)));
+      if (on) add('≥ 3× faster than openai-node', body.name, on.xChunkwise, 3, on.xChunkwise >= 3, notes(spreadNote(ratioSpread(on, cw)), byMin(on, cw)));
       const ai = row(body.name, 'ai-sdk');
       if (ai) add('≥ 10× faster than AI SDK', body.name, ai.xChunkwise, 10, ai.xChunkwise >= 10, ai.status === 'extrapolated' ? 'AI SDK time extrapolated' : '');
     }
