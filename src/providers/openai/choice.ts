@@ -101,10 +101,15 @@ export function applyChoice(state: ChoiceState, choice: ChunkChoice, sink: Event
 const KNOWN_IN_CHOICE: ReadonlySet<string> = new Set(['delta', 'index', 'finish_reason', 'logprobs']);
 
 function applyDelta(state: ChoiceState, delta: ChunkDelta, sink: EventSink | undefined): void {
-  // Most deltas are one content fragment: no walk over the keys for those.
+  // Most deltas are one content fragment or only tool-call fragments: no walk over the keys for those.
   const content = delta.content;
   if (typeof content === 'string' && countKeys(delta) === 1) {
     if (content !== '') appendContent(state, content, sink);
+    return;
+  }
+  const calls = delta.tool_calls;
+  if (calls !== undefined && calls !== null && countKeys(delta) === 1) {
+    applyToolCalls(state, calls, sink);
     return;
   }
   for (const key in delta) {
@@ -123,11 +128,9 @@ function applyDelta(state: ChoiceState, delta: ChunkDelta, sink: EventSink | und
           if (sink !== undefined) sink.emit({ type: 'refusal.delta', choice: state.index, snapshot: sink.snapshot, delta: value as string, refusal: state.refusal });
         }
         break;
-      case 'tool_calls': {
-        const fragments = value as ChunkToolCall[];
-        for (let i = 0; i < fragments.length; i++) applyToolCallFragment((state.toolCalls ??= createToolCallSlots()), fragments[i]!, state.index, sink);
+      case 'tool_calls':
+        applyToolCalls(state, value as ChunkToolCall[], sink);
         break;
-      }
       case 'function_call':
         applyFunctionCall(state, value as { name?: unknown; arguments?: unknown });
         break;
@@ -137,6 +140,12 @@ function applyDelta(state: ChoiceState, delta: ChunkDelta, sink: EventSink | und
         applyMessageField((state.fields ??= {}), key, value, state.index, sink, (state.fieldGrowth ??= new Map()));
     }
   }
+}
+
+function applyToolCalls(state: ChoiceState, fragments: ChunkToolCall[], sink: EventSink | undefined): void {
+  if (fragments.length === 0) return;
+  const slots = (state.toolCalls ??= createToolCallSlots());
+  for (let i = 0; i < fragments.length; i++) applyToolCallFragment(slots, fragments[i]!, state.index, sink);
 }
 
 function appendContent(state: ChoiceState, text: string, sink: EventSink | undefined): void {

@@ -17,7 +17,8 @@
 import { appendText } from '../../assembly/growing-text.js';
 import { jsonText } from '../../assembly/json-text.js';
 import { createIncrementalJson } from '../../assembly/incremental-json.js';
-import { setOwnField } from '../../assembly/own-field.js';
+import { countKeys } from '../../assembly/count-keys.js';
+import { keepUnknownFields, setOwnField } from '../../assembly/own-field.js';
 import { ParseError, excerptOf } from '../../errors.js';
 import type { EventSink } from './event-sink.js';
 import { createToolCallSlots, type ToolCallSlot, type ToolCallSlots } from './tool-call-slots.js';
@@ -51,13 +52,18 @@ export function applyToolCallFragment(slots: ToolCallSlots, fragment: ChunkToolC
     else if (args !== undefined && args !== null) delta = jsonText(args);
     if (delta !== '') slot.arguments = appendText(slot.argumentsGrowth, delta);
   }
-  for (const key in fragment) {
-    if (key === 'index' || key === 'id' || key === 'type' || key === 'function') continue;
-    const value = fragment[key];
-    if (value !== undefined && value !== null) setOwnField((slot.extras ??= {}), key, value);
-  }
+  // Unknown fields are looked for only when the fragment has more keys than the known ones it sent.
+  let known = 0;
+  if (index !== undefined) known++;
+  if (id !== undefined) known++;
+  if (type !== undefined) known++;
+  if (fn !== undefined) known++;
+  if (countKeys(fragment) !== known) slot.extras = keepUnknownFields(slot.extras, fragment as Record<string, unknown>, KNOWN_IN_TOOL_CALL);
   if (sink !== undefined) emitFragment(slot, delta, choice, sink);
 }
+
+/** The tool-call fields read by name; every other one is kept as it comes (last non-null value). */
+const KNOWN_IN_TOOL_CALL: ReadonlySet<string> = new Set(['index', 'id', 'type', 'function']);
 
 function emitFragment(slot: ToolCallSlot, delta: string, choice: number, sink: EventSink): void {
   if (slot.started) {

@@ -142,6 +142,9 @@ describe('tool calls', () => {
   test('unknown fields of a call keep their last non-null value', () => {
     const calls = callsOf([{ index: 0, id: 'a', function: { name: 'f', arguments: '{}' }, extra_content: { google: { thought_signature: 'sig' } } }], [{ index: 0, extra_content: null }]);
     expect(calls).toEqual([{ ...call('a', 'f', '{}'), extra_content: { google: { thought_signature: 'sig' } } }]);
+    // An unknown field is found next to some known fields absent, or sent as null.
+    const later = callsOf([{ index: 0, id: 'a', function: { name: 'f', arguments: '{}' }, meta: 1 }], [{ index: 0, function: { arguments: '' }, meta: 2 }], [{ id: null, type: null, function: null, tag: 'x' }]);
+    expect(later).toEqual([{ ...call('a', 'f', '{}'), meta: 2, tag: 'x' }]);
   });
 
   test('no tool_calls key when no call arrived, even after tool_calls: [] or null', () => {
