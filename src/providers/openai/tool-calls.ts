@@ -58,7 +58,7 @@ export function applyToolCallFragment(slots: ToolCallSlots, fragment: ChunkToolC
   if (id !== undefined) known++;
   if (type !== undefined) known++;
   if (fn !== undefined) known++;
-  if (countKeys(fragment) !== known) slot.extras = keepUnknownFields(slot.extras, fragment as Record<string, unknown>, KNOWN_IN_TOOL_CALL);
+  if (countKeys(fragment) !== known) slot.extras = keepUnknownFields(slot.extras, fragment, KNOWN_IN_TOOL_CALL);
   if (sink !== undefined) emitFragment(slot, delta, choice, sink);
 }
 
