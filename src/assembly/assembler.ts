@@ -31,13 +31,3 @@ export interface AssemblerOptions<Snapshot = unknown, Chunk = unknown> {
   /** Opt-in: treat content as JSON (structured output) and emit `content.partial` events. */
   partialContent?: boolean;
 }
-
-export type ProviderName = 'openai' | 'groq' | 'ollama';
-export type TransportName = 'sse' | 'ndjson';
-
-/** What the pipeline needs to know of a provider. */
-export interface ProviderSpec<Chunk = unknown, Snapshot = unknown, Final = unknown> {
-  name: ProviderName;
-  transport: TransportName;
-  createAssembler(options?: AssemblerOptions<Snapshot, Chunk>): Assembler<Chunk, Snapshot, Final>;
-}
