@@ -8,6 +8,7 @@
  */
 import type { Assembler, AssemblerOptions } from '../assembly/assembler.js';
 import { settleEnd, type BodyEnd } from '../assembly/end-of-body.js';
+import { unexpected } from '../assembly/unexpected-error.js';
 import type { StreamEvent } from '../assembly/events.js';
 import { UsageError, withPartial, type ChunkwiseError } from '../errors.js';
 import type { ProviderName } from '../providers/provider-spec.js';
@@ -15,7 +16,6 @@ import { PROVIDER_NAMES, isProviderName, providerFromFirstPayload, providerSpec,
 import { createPayloadDecoder, type PayloadDecoder, type PayloadPosition } from '../transports/payload-decoder.js';
 import { TRANSPORTS, createTransportSniffer, transportFromContentType, type TransportName } from '../transports/transport-table.js';
 import { createOrderedFeed } from './ordered-feed.js';
-import { unexpected } from './pipeline-errors.js';
 
 export interface PipelineOptions extends Omit<AssemblerOptions, 'onEvent'> {
   /** One of the registry's providers (`'openai' | 'groq' | 'ollama'`); detected from the body when absent. */

@@ -1,5 +1,6 @@
 import { Observable, type OperatorFunction } from 'rxjs';
 import { LimitError, ParseError, excerptOf, toChunkwiseError, type ChunkwiseError } from '../errors.js';
+import { cutError } from '../assembly/end-of-body.js';
 import type { ByteDecoder } from './byte-decoder.js';
 import { providerErrorFrom } from './provider-error.js';
 import { Utf8Carry, firstInvalidUtf8 } from './utf8.js';
@@ -254,7 +255,15 @@ function tooManyBytes(text: string, max: number): boolean {
 export function decodeNdjson(options: NdjsonDecoderOptions = {}): OperatorFunction<Uint8Array | string, unknown> {
   return (source) =>
     new Observable<unknown>((subscriber) => {
-      const decoder = createNdjsonDecoder({ value: (v) => subscriber.next(v), error: (e) => subscriber.error(e) }, options);
+      const decoder = createNdjsonDecoder(
+        {
+          value: (v) => subscriber.next(v),
+          error: (e) => subscriber.error(e),
+          // The end-of-body policy, as the pipeline applies it: a last line cut short is a truncation.
+          unterminated: (text, e) => subscriber.error(cutError(e, text)),
+        },
+        options,
+      );
       return source.subscribe({
         next: (piece) => decoder.feed(piece),
         error: (e) => subscriber.error(toChunkwiseError(e)),

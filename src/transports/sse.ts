@@ -1,6 +1,7 @@
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { Observable, type OperatorFunction } from 'rxjs';
 import { LimitError, ParseError, ProviderError, excerptOf, toChunkwiseError, type ChunkwiseError } from '../errors.js';
+import { cutError } from '../assembly/end-of-body.js';
 import type { ByteDecoder } from './byte-decoder.js';
 import { looksLikeErrorPayload, providerErrorFrom } from './provider-error.js';
 import { Utf8Carry, firstInvalidUtf8 } from './utf8.js';
@@ -227,14 +228,21 @@ export function createSseDecoder(sink: SseSink, options: SseDecoderOptions = {})
 export function decodeSse(options: SseDecoderOptions = {}): OperatorFunction<Uint8Array | string, SseMessage> {
   return (source) =>
     new Observable<SseMessage>((subscriber) => {
+      /** Inside `decoder.end()`: a message now is the body's last event, which no blank line closed. */
+      let ending = false;
       const decoder = createSseDecoder(
         {
-          message: (m) => subscriber.next(m),
+          message: (m) => {
+            const cut = ending ? cutOfLastEvent(m) : undefined;
+            if (cut) subscriber.error(cut);
+            else subscriber.next(m);
+          },
           done: (number) => {
             subscriber.next({ event: undefined, data: '[DONE]', id: undefined, number });
             subscriber.complete();
           },
           error: (e) => subscriber.error(e),
+          unterminated: (e) => subscriber.error(cutError(e, undefined)),
         },
         options,
       );
@@ -242,11 +250,27 @@ export function decodeSse(options: SseDecoderOptions = {}): OperatorFunction<Uin
         next: (piece) => decoder.feed(piece),
         error: (e) => subscriber.error(toChunkwiseError(e)),
         complete: () => {
+          ending = true;
           decoder.end();
           subscriber.complete();
         },
       });
     });
+}
+
+/**
+ * The error the body's last event ends in when no blank line closed it and its data is the
+ * start of a JSON value cut short (the end-of-body policy, as the pipeline applies it); else
+ * undefined, and the event is passed on.
+ */
+function cutOfLastEvent(message: SseMessage): ChunkwiseError | undefined {
+  try {
+    JSON.parse(message.data);
+    return undefined;
+  } catch (cause) {
+    const error = cutError(new ParseError('An SSE event is not valid JSON', { event: message.number, excerpt: excerptOf(message.data), cause }), message.data);
+    return error instanceof ParseError ? undefined : error;
+  }
 }
 
 /** True for the `[DONE]` terminator message that decodeSse passes on last. */

@@ -1,4 +1,4 @@
-/** How the pipeline words the failures it finds itself, as opposed to those the decoders and the assemblers report. */
+/** How an assembler's failure that is not a ChunkwiseError is worded, on every path that runs an assembler. */
 import { ChunkwiseError, ParseError, isAbortLike } from '../errors.js';
 
 /**
