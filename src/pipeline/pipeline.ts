@@ -48,125 +48,145 @@ export interface Pipeline {
   readonly provider: ProviderName | undefined;
 }
 
+/** The state of one pipeline run, shared by its steps. */
+interface Run {
+  readonly options: PipelineOptions;
+  readonly sink: PipelineSink;
+  provider: ProviderName | undefined;
+  transport: TransportName | undefined;
+  assembler: Assembler<unknown, unknown, unknown> | undefined;
+  decoder: PayloadDecoder | undefined;
+  pushed: boolean;
+  settled: boolean;
+  end: BodyEnd;
+}
+
 /** Creates a pipeline that reports to `sink`; see the module comment for its steps. */
 export function createPipeline(options: PipelineOptions, sink: PipelineSink): Pipeline {
   if (options.provider !== undefined && !isProviderName(options.provider)) {
     throw new UsageError(`Unknown provider "${String(options.provider)}"; expected one of ${PROVIDER_NAMES.join(', ')}`);
   }
-  let provider = options.provider;
-  let transport: TransportName | undefined = provider === undefined ? undefined : transportOfProvider(provider);
-  let assembler: Assembler<unknown, unknown, unknown> | undefined;
-  let decoder: PayloadDecoder | undefined;
-  let pushed = false;
-  let settled = false;
-  let end: BodyEnd = { kind: 'closed' };
+  const run: Run = {
+    options,
+    sink,
+    provider: options.provider,
+    transport: options.provider === undefined ? undefined : transportOfProvider(options.provider),
+    assembler: undefined,
+    decoder: undefined,
+    pushed: false,
+    settled: false,
+    end: { kind: 'closed' },
+  };
   const sniffer = createTransportSniffer();
-
-  const snapshot = () => (assembler && pushed ? assembler.snapshot() : undefined);
-
-  const fail = (error: unknown) => {
-    if (settled) return;
-    settled = true;
-    sink.error(withPartial(error, snapshot()));
-  };
-
-  /** The provider step: named, or the one the first payload belongs to. */
-  const startAssembler = (first: unknown) => {
-    provider ??= providerFromFirstPayload(transport!, first === undefined ? undefined : { payload: first, event: decoder?.firstEvent });
-    assembler = providerSpec(provider).createAssembler({
-      partialArguments: options.partialArguments ?? sink.event !== undefined,
-      partialContent: options.partialContent ?? false,
-      ...(sink.event ? { onEvent: sink.event } : {}),
-    }) as Assembler<unknown, unknown, unknown>;
-    return assembler;
-  };
-
-  /** The end-of-body step: the final object, or the error the body ends in. */
-  const settle = () => {
-    if (settled) return;
-    let final: unknown;
-    try {
-      final = settleEnd(assembler ?? startAssembler(undefined), end, { lenient: options.lenient ?? false, pushed });
-    } catch (error) {
-      fail(unexpected(error, {}));
-      return;
-    }
-    settled = true;
-    sink.event?.({ type: 'done', choice: 0, response: final, snapshot: () => final });
-    sink.final(final, provider!);
-  };
-
-  /** The transport step: payloads decoded from the bytes, handed to the assembler. */
-  const startDecoder = (name: TransportName) => {
-    transport = name;
-    const endsAtComplete = TRANSPORTS[name].endsAtComplete;
-    decoder = createPayloadDecoder(
-      name,
-      {
-        payload(value: unknown, position: PayloadPosition) {
-          try {
-            (assembler ?? startAssembler(value)).push(value, position);
-            pushed = true;
-          } catch (error) {
-            fail(unexpected(error, position));
-            return;
-          }
-          // A transport without an end marker of its own ends where the response says it is complete.
-          if (endsAtComplete && assembler!.complete) settle();
-        },
-        stopped: () => settled,
-        terminated() {
-          end = { kind: 'terminator' };
-          settle();
-        },
-        error: fail,
-        cut(error) {
-          end = { kind: 'cut', error };
-        },
-      },
-      { maxEventSize: options.maxEventSize },
-    );
-  };
-
   const feed = createOrderedFeed(
-    (piece) => decoder!.feed(piece),
+    (piece) => run.decoder!.feed(piece),
     () => {
-      if (!decoder) {
-        startDecoder(transport ?? 'sse');
+      if (!run.decoder) {
+        startDecoder(run, run.transport ?? 'sse');
         feed.feedAll(sniffer.take());
-        if (settled) return;
+        if (run.settled) return;
       }
-      decoder!.end();
-      settle();
+      run.decoder!.end();
+      settle(run);
     },
-    () => settled,
+    () => run.settled,
   );
 
   return {
     get provider() {
-      return provider;
+      return run.provider;
     },
     contentType(value) {
-      if (transport === undefined) transport = transportFromContentType(value);
+      run.transport ??= transportFromContentType(value);
     },
     feed(piece) {
-      if (settled) return;
-      if (!decoder) {
-        if (transport === undefined) {
+      if (run.settled) return;
+      if (!run.decoder) {
+        // The transport step starts once the content type or the first bytes have told it.
+        if (run.transport === undefined) {
           const sniffed = sniffer.push(piece);
           if (sniffed === undefined) return;
-          startDecoder(sniffed);
+          startDecoder(run, sniffed);
           feed.feedAll(sniffer.take());
           return;
         }
-        startDecoder(transport);
+        startDecoder(run, run.transport);
       }
       feed.feed(piece);
     },
     end: () => {
-      if (!settled) feed.end();
+      if (!run.settled) feed.end();
     },
-    fail,
-    snapshot,
+    fail: (error) => fail(run, error),
+    snapshot: () => snapshotOf(run),
   };
+}
+
+function snapshotOf(run: Run): unknown {
+  return run.assembler && run.pushed ? run.assembler.snapshot() : undefined;
+}
+
+function fail(run: Run, error: unknown): void {
+  if (run.settled) return;
+  run.settled = true;
+  run.sink.error(withPartial(error, snapshotOf(run)));
+}
+
+/** The transport step: payloads decoded from the bytes, handed to the provider's assembler. */
+function startDecoder(run: Run, transport: TransportName): void {
+  run.transport = transport;
+  const endsAtComplete = TRANSPORTS[transport].endsAtComplete;
+  run.decoder = createPayloadDecoder(
+    transport,
+    {
+      payload(value: unknown, position: PayloadPosition) {
+        try {
+          (run.assembler ?? startAssembler(run, value)).push(value, position);
+          run.pushed = true;
+        } catch (error) {
+          fail(run, unexpected(error, position));
+          return;
+        }
+        // A transport without an end marker of its own ends where the response says it is complete.
+        if (endsAtComplete && run.assembler!.complete) settle(run);
+      },
+      stopped: () => run.settled,
+      terminated() {
+        run.end = { kind: 'terminator' };
+        settle(run);
+      },
+      error: (error) => fail(run, error),
+      cut(error) {
+        run.end = { kind: 'cut', error };
+      },
+    },
+    { maxEventSize: run.options.maxEventSize },
+  );
+}
+
+/** The provider step: named, or the one the first payload belongs to; its assembler emits the events. */
+function startAssembler(run: Run, first: unknown): Assembler<unknown, unknown, unknown> {
+  const { options, sink } = run;
+  run.provider ??= providerFromFirstPayload(run.transport!, first === undefined ? undefined : { payload: first, event: run.decoder?.firstEvent });
+  run.assembler = providerSpec(run.provider).createAssembler({
+    partialArguments: options.partialArguments ?? sink.event !== undefined,
+    partialContent: options.partialContent ?? false,
+    ...(sink.event ? { onEvent: sink.event } : {}),
+  }) as Assembler<unknown, unknown, unknown>;
+  return run.assembler;
+}
+
+/** The end-of-body step: the final object, or the error the body ends in. */
+function settle(run: Run): void {
+  if (run.settled) return;
+  let final: unknown;
+  try {
+    final = settleEnd(run.assembler ?? startAssembler(run, undefined), run.end, { lenient: run.options.lenient ?? false, pushed: run.pushed });
+  } catch (error) {
+    fail(run, unexpected(error, {}));
+    return;
+  }
+  run.settled = true;
+  run.sink.event?.({ type: 'done', choice: 0, response: final, snapshot: () => final });
+  run.sink.final(final, run.provider!);
 }

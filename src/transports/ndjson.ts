@@ -49,6 +49,8 @@ const encoder = new TextEncoder();
  * When one line has several problems, the first by position wins, however the body was cut:
  * invalid UTF-8 within its first `maxLineBytes` bytes, else the limit.
  */
+// One piece: the decoder's state (the pending line, the carried bytes, the line count) lives in
+// this closure's variables, which the per-piece hot path reads directly; its helpers share them.
 export function createNdjsonDecoder(sink: NdjsonSink, options: NdjsonDecoderOptions = {}): NdjsonDecoder {
   const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
   // ignoreBOM: each piece is decoded on its own, and only the body's first bytes may be a BOM.

@@ -55,6 +55,8 @@ const encoder = new TextEncoder();
  * `maxBufferSize` counts its partial line plus the event's data, and never looks at text that
  * arrives complete in one piece) and lets the parser stay on its LF-only fast path.
  */
+// One piece: the decoder's state (the carried bytes, the partial line, the counters) lives in
+// this closure's variables, which the per-piece hot path reads directly; its helpers share them.
 export function createSseDecoder(sink: SseSink, options: SseDecoderOptions = {}): SseDecoder {
   const maxEventSize = options.maxEventSize ?? DEFAULT_MAX_EVENT_SIZE;
   // Each piece is decoded in one non-streaming call (Node's native fast path; `stream: true`

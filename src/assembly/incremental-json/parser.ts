@@ -155,6 +155,8 @@ export class IncrementalJsonParser implements IncrementalJson {
     return this.work;
   }
 
+  // One piece: the scanner is one state machine, a loop over the characters with its state in
+  // locals (the shape of eventsource-parser's parse.ts); a call per character would cost more.
   feed(fragment: string): void {
     if (this.ended) return;
     this._text += fragment;

@@ -63,6 +63,8 @@ const MAX_REQUEST_BYTES = 4 * 1024 * 1024;
  * await server.close();
  * ```
  */
+// One piece: the request handler closes over the catalog, the options and the log; each step it
+// takes (choose a recording, stream it, answer with the final object) is its own function in serve/.
 export async function createReplayServer(options: ReplayServerOptions): Promise<ReplayServer> {
   const host = options.host ?? '127.0.0.1';
   if (!options.allowRemote && !isLoopbackHost(host)) {

@@ -42,6 +42,8 @@ export type OpenAiAssemblerOptions = AssemblerOptions<ChatCompletionSnapshot, Ch
  * completion.choices[0].message.content;
  * ```
  */
+// One piece: the reducer's state is this closure's, read by push() on every chunk (the hot path);
+// the work per field is in choice.ts, tool-calls.ts, logprobs.ts and message-fields.ts.
 export function createOpenAiAssembler(options: OpenAiAssemblerOptions = {}): OpenAiAssembler {
   let id = '';
   let created = 0;
