@@ -43,8 +43,8 @@ const encoder = new TextEncoder();
  * Hot path: each piece is decoded in one non-streaming TextDecoder call (the bytes of a
  * character cut at its end wait for the next piece) and split as a string; the unterminated
  * last line waits as text. Byte offsets are worked out only when a line fails, from the bytes
- * of the piece it is in. (Keeping that line as bytes instead cost two byte-array allocations
- * and two decoder calls a piece: 5–8% of the floor's time on Ollama bodies.)
+ * of the piece it is in. (Keeping that line as bytes instead would cost two byte-array
+ * allocations and two decoder calls a piece, on every piece, for the rare failing line.)
  *
  * When one line has several problems, the first by position wins, however the body was cut:
  * invalid UTF-8 within its first `maxLineBytes` bytes, else the limit.

@@ -46,7 +46,8 @@ const encoder = new TextEncoder();
 
 /**
  * A push decoder from bytes (any cut, UTF-8 split anywhere) to SSE messages, built on
- * eventsource-parser's `createParser` (its stream wrapper measured 35–60% slower).
+ * eventsource-parser's `createParser` (its TransformStream wrapper adds a stream hop and a
+ * streaming TextDecoder per piece, which the bench shows to be slower).
  * Keep-alives are dropped: comments (`: ping`), `retry:` lines, `event: ping`, and events
  * whose data is empty. `event: error` and `{"error": …}` payloads become a ProviderError.
  *
@@ -60,7 +61,7 @@ const encoder = new TextEncoder();
 export function createSseDecoder(sink: SseSink, options: SseDecoderOptions = {}): SseDecoder {
   const maxEventSize = options.maxEventSize ?? DEFAULT_MAX_EVENT_SIZE;
   // Each piece is decoded in one non-streaming call (Node's native fast path; `stream: true`
-  // measured 1.6× slower on text with multi-byte characters), the bytes of a character cut at
+  // leaves it, and is slower on text with multi-byte characters), the bytes of a character cut at
   // its end carried over to the next piece by hand. Only the body's first bytes may start a BOM,
   // which the spec drops: the first region is decoded by a decoder that strips it.
   const firstDecoder = new TextDecoder('utf-8', { fatal: true });
