@@ -14,7 +14,7 @@ import { UsageError, withPartial, type ChunkwiseError } from '../errors.js';
 import type { ProviderName } from '../providers/provider-spec.js';
 import { PROVIDER_NAMES, isProviderName, providerFromFirstPayload, providerSpec, transportOfProvider } from '../providers/registry.js';
 import { createPayloadDecoder, type PayloadDecoder, type PayloadPosition } from '../transports/payload-decoder.js';
-import { TRANSPORTS, createTransportSniffer, transportFromContentType, type TransportName } from '../transports/transport-table.js';
+import { DEFAULT_TRANSPORT, TRANSPORTS, createTransportSniffer, transportFromContentType, type TransportName } from '../transports/transport-table.js';
 import { createOrderedFeed } from './ordered-feed.js';
 
 export interface PipelineOptions extends Omit<AssemblerOptions, 'onEvent'> {
@@ -82,7 +82,7 @@ export function createPipeline(options: PipelineOptions, sink: PipelineSink): Pi
     (piece) => run.decoder!.feed(piece),
     () => {
       if (!run.decoder) {
-        startDecoder(run, run.transport ?? 'sse');
+        startDecoder(run, run.transport ?? DEFAULT_TRANSPORT);
         feed.feedAll(sniffer.take());
         if (run.settled) return;
       }

@@ -1,15 +1,13 @@
 /**
- * Wire-format detection of a body at hand (a recording), in the same two stages the pipeline
- * uses on a live stream: the transport from the content type or the first bytes
- * (`transports/transport-table.ts`), then the provider from the first decoded payload (the
- * registry). Used where a whole body is known in advance: replay, `serve`, the test kit, the CLI.
+ * Wire-format detection of a body at hand (a recording), in the same two stages and with the same
+ * decoders as the pipeline on a live stream: the transport from the content type or the first
+ * bytes (`transports/transport-table.ts`), then the provider from the first decoded payload (the
+ * registry). Used where a whole body is known in advance: `serve` and the test kit.
  */
-import { isDoneMessage } from '../transports/sse.js';
-import { createNdjsonDecoder } from '../transports/ndjson.js';
-import { createSseDecoder } from '../transports/sse.js';
+import { createPayloadDecoder } from '../transports/payload-decoder.js';
 import { transportOfBody, type TransportName } from '../transports/transport-table.js';
 import type { ProviderName } from './provider-spec.js';
-import { providerFromFirstPayload, type FirstPayload } from './registry.js';
+import { providerFromFirstPayload } from './registry.js';
 
 /** What detection finds of a body. */
 export interface DetectedBody {
@@ -33,35 +31,20 @@ const HEAD_PAYLOADS = 8;
  */
 export function detectBody(body: Uint8Array, contentType?: string | null): DetectedBody {
   const transport = transportOfBody(body, contentType);
-  const head = body.subarray(0, HEAD_BYTES);
-  const found: FirstPayload[] = [];
-  const take = (payload: unknown, event?: string) => {
-    if (found.length < HEAD_PAYLOADS) found.push({ payload, event });
-  };
-  // Errors (a cut last line, an error payload) only end the head early.
+  const found: unknown[] = [];
+  // Errors (a message that is not JSON, an error payload, a cut last line) only end the head early.
   const ignore = () => {};
-  if (transport === 'sse') {
-    const decoder = createSseDecoder({
-      message(message) {
-        if (isDoneMessage(message)) return;
-        try {
-          take(JSON.parse(message.data), message.event);
-        } catch {
-          // Not JSON: nothing to learn from it.
-        }
-      },
-      done: ignore,
-      error: ignore,
-      unterminated: ignore,
-    });
-    decoder.feed(head);
-  } else {
-    const decoder = createNdjsonDecoder({ value: (value) => take(value), error: ignore, unterminated: ignore });
-    decoder.feed(head);
-  }
+  const decoder = createPayloadDecoder(transport, {
+    payload: (value) => found.push(value),
+    stopped: () => found.length >= HEAD_PAYLOADS,
+    terminated: ignore,
+    error: ignore,
+    cut: ignore,
+  });
+  decoder.feed(body.subarray(0, HEAD_BYTES));
   return {
     transport,
-    provider: providerFromFirstPayload(transport, found[0]),
-    payloads: found.map((f) => f.payload).filter((p): p is Record<string, unknown> => typeof p === 'object' && p !== null && !Array.isArray(p)),
+    provider: providerFromFirstPayload(transport, found.length === 0 ? undefined : { payload: found[0], event: decoder.firstEvent }),
+    payloads: found.filter((p): p is Record<string, unknown> => typeof p === 'object' && p !== null && !Array.isArray(p)),
   };
 }

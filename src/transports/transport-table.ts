@@ -48,6 +48,9 @@ export const TRANSPORTS: Readonly<Record<TransportName, TransportSpec>> = {
 
 export const TRANSPORT_NAMES = Object.keys(TRANSPORTS) as TransportName[];
 
+/** What a body is when nothing tells (no content type, no byte but blanks): SSE, the format that says least. */
+export const DEFAULT_TRANSPORT: TransportName = 'sse';
+
 /** The media type of a content type header: before any `;` parameter, trimmed, lowercase. */
 export function mediaTypeOf(contentType: string | null | undefined): string | undefined {
   if (!contentType) return undefined;
@@ -107,10 +110,10 @@ function transportAfterBlanks(bytes: Uint8Array, from: number): TransportName | 
 
 /**
  * The transport of a whole body, as detection decides it: the content type when it names one,
- * else the first bytes, else (an empty or blank body) SSE, the format that says least.
+ * else the first bytes, else (an empty or blank body) the default.
  */
 export function transportOfBody(body: Uint8Array, contentType?: string | null): TransportName {
-  return transportFromContentType(contentType) ?? transportFromFirstBytes(body) ?? 'sse';
+  return transportFromContentType(contentType) ?? transportFromFirstBytes(body) ?? DEFAULT_TRANSPORT;
 }
 
 /**
