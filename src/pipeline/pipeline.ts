@@ -12,9 +12,9 @@ import { unexpected } from '../assembly/unexpected-error.js';
 import type { StreamEvent } from '../assembly/events.js';
 import { UsageError, withPartial, type ChunkwiseError } from '../errors.js';
 import type { ProviderName } from '../providers/provider-spec.js';
-import { PROVIDER_NAMES, isProviderName, providerFromFirstPayload, providerSpec, transportOfProvider } from '../providers/registry.js';
+import { PROVIDER_NAMES, endsAtComplete, isProviderName, providerFromFirstPayload, providerSpec, transportOfProvider } from '../providers/registry.js';
 import { createPayloadDecoder, type PayloadDecoder, type PayloadPosition } from '../transports/payload-decoder.js';
-import { DEFAULT_TRANSPORT, TRANSPORTS, createTransportSniffer, transportFromContentType, type TransportName } from '../transports/transport-table.js';
+import { DEFAULT_TRANSPORT, createTransportSniffer, transportFromContentType, type TransportName } from '../transports/transport-table.js';
 import { createOrderedFeed } from './ordered-feed.js';
 
 export interface PipelineOptions extends Omit<AssemblerOptions, 'onEvent'> {
@@ -56,6 +56,8 @@ interface Run {
   transport: TransportName | undefined;
   assembler: Assembler<unknown, unknown, unknown> | undefined;
   decoder: PayloadDecoder | undefined;
+  /** The provider's response ends once its assembler says it is complete (set with the assembler). */
+  endsAtComplete: boolean;
   pushed: boolean;
   settled: boolean;
   end: BodyEnd;
@@ -73,6 +75,7 @@ export function createPipeline(options: PipelineOptions, sink: PipelineSink): Pi
     transport: options.provider === undefined ? undefined : transportOfProvider(options.provider),
     assembler: undefined,
     decoder: undefined,
+    endsAtComplete: false,
     pushed: false,
     settled: false,
     end: { kind: 'closed' },
@@ -135,7 +138,6 @@ function fail(run: Run, error: unknown): void {
 /** The transport step: payloads decoded from the bytes, handed to the provider's assembler. */
 function startDecoder(run: Run, transport: TransportName): void {
   run.transport = transport;
-  const endsAtComplete = TRANSPORTS[transport].endsAtComplete;
   run.decoder = createPayloadDecoder(
     transport,
     {
@@ -147,8 +149,8 @@ function startDecoder(run: Run, transport: TransportName): void {
           fail(run, unexpected(error, position));
           return;
         }
-        // A transport without an end marker of its own ends where the response says it is complete.
-        if (endsAtComplete && run.assembler!.complete) settle(run);
+        // A format without an end marker of its own ends where the response says it is complete.
+        if (run.endsAtComplete && run.assembler!.complete) settle(run);
       },
       stopped: () => run.settled,
       terminated() {
@@ -168,6 +170,7 @@ function startDecoder(run: Run, transport: TransportName): void {
 function startAssembler(run: Run, first: unknown): Assembler<unknown, unknown, unknown> {
   const { options, sink } = run;
   run.provider ??= providerFromFirstPayload(run.transport!, first === undefined ? undefined : { payload: first, event: run.decoder?.firstEvent });
+  run.endsAtComplete = endsAtComplete(run.provider);
   run.assembler = providerSpec(run.provider).createAssembler({
     partialArguments: options.partialArguments ?? sink.event !== undefined,
     partialContent: options.partialContent ?? false,

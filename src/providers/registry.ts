@@ -48,6 +48,11 @@ export interface WireFormat {
    */
   detect: 'default' | 'named' | ((first: FirstPayload) => boolean);
   endpoints: readonly EndpointSpec[];
+  /**
+   * Whether the response ends where the assembler says it is complete, without waiting for the
+   * bytes to end. Default: the transport's rule (`TRANSPORTS[…].endsAtComplete`).
+   */
+  endsAtComplete?: boolean;
 }
 
 const WIRE_FORMATS: Readonly<Record<ProviderName, WireFormat>> = {
@@ -95,6 +100,12 @@ export function transportOfProvider(name: ProviderName): TransportName {
 /** The content type a provider's streams are asked for (`accept`), served and recorded with. */
 export function contentTypeOfProvider(name: ProviderName): string {
   return TRANSPORTS[transportOfProvider(name)].contentType;
+}
+
+/** Whether a response of this provider ends once its assembler says it is complete. */
+export function endsAtComplete(name: ProviderName): boolean {
+  const format = wireFormat(name);
+  return format.endsAtComplete ?? TRANSPORTS[format.spec.transport].endsAtComplete;
 }
 
 /** The provider a body of `transport` is when its first payload is `first` (undefined: no payload at all). */
