@@ -30,9 +30,14 @@ export interface AssemblerOptions<Snapshot = unknown, Chunk = unknown> {
   partialArguments?: boolean;
   /** Opt-in: treat content as JSON (structured output) and emit `content.partial` events. */
   partialContent?: boolean;
+  /**
+   * Treat recoverable irregularities of the wire format as errors instead of diagnostics
+   * (Responses API: a `sequence_number` gap, repeat or reordering becomes a ParseError).
+   */
+  strict?: boolean;
 }
 
-export type ProviderName = 'openai' | 'groq' | 'ollama';
+export type ProviderName = 'openai' | 'groq' | 'ollama' | 'openai-responses';
 export type TransportName = 'sse' | 'ndjson';
 
 /** What the pipeline needs to know of a provider. */

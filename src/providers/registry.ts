@@ -1,11 +1,13 @@
 import type { ProviderName, ProviderSpec } from '../assembly/assembler.js';
 import { ollamaProvider } from './ollama/spec.js';
+import { openAiResponsesProvider } from './openai-responses/spec.js';
 import { groqProvider, openAiProvider } from './openai/spec.js';
 
 const providers: Record<ProviderName, ProviderSpec> = {
   openai: openAiProvider as ProviderSpec,
   groq: groqProvider as ProviderSpec,
   ollama: ollamaProvider as ProviderSpec,
+  'openai-responses': openAiResponsesProvider as ProviderSpec,
 };
 
 export const PROVIDER_NAMES = Object.keys(providers) as ProviderName[];
