@@ -340,11 +340,11 @@ export function createResponsesAssembler(options: ResponsesAssemblerOptions = {}
       } catch (error) {
         throw withBuilt(error);
       }
-      if (sink !== undefined) sink.emit({ type: 'chunk', choice: 0, snapshot, chunk: event });
       if (terminal !== undefined && TERMINAL.has(event.type)) {
         if (terminalType === 'response.failed') throw (failure = withBuilt(failedError(terminal, event, position)));
         finishEvents();
       }
+      if (sink !== undefined) sink.emit({ type: 'chunk', choice: 0, snapshot, chunk: event });
       return event;
     },
 
