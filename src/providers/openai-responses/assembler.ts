@@ -163,6 +163,20 @@ export function createResponsesAssembler(options: ResponsesAssemblerOptions = {}
         }
         return;
       }
+      case 'response.function_call_arguments.delta':
+      case 'response.custom_tool_call_input.delta': {
+        // The generic `<type>_<field>.delta` rule (applyGeneric), without its string work: the
+        // tool-call stream's hot path.
+        const item = itemFor(event, position, type === 'response.function_call_arguments.delta' ? 'function_call' : 'custom_tool_call');
+        const name = type === 'response.function_call_arguments.delta' ? 'arguments' : 'input';
+        if (argumentsFieldOf(item.type) !== name) break;
+        const delta = stringOf(event.delta);
+        if (delta === '') return;
+        const field = fieldOf(item, name);
+        field.text = appendText(field.growth, delta);
+        if (sink !== undefined) emitArgumentsDelta(item, delta, field.text, sink);
+        return;
+      }
       case 'response.created':
       case 'response.in_progress':
       case 'response.queued':
@@ -269,9 +283,8 @@ export function createResponsesAssembler(options: ResponsesAssemblerOptions = {}
       }
       case 'error':
         throw errorEventOf(event, position);
-      default:
-        applyGeneric(event, type, position);
     }
+    applyGeneric(event, type, position);
   };
 
   /** Item field deltas and progress events by the documented naming scheme (items.ts); anything else is kept as it came. */
