@@ -1,7 +1,9 @@
 // The web-standard public API: runs in browsers, Deno, Bun, edge runtimes and Node.
 export * from './errors.js';
 export type { StreamEvent, StreamEventType, EventOf, TokenLogprob, UsageInfo } from './assembly/events.js';
-export type { Assembler, AssemblerOptions, ProviderName, ProviderSpec, TransportName } from './assembly/assembler.js';
+export type { Assembler, AssemblerOptions } from './assembly/assembler.js';
+export type { ProviderName, ProviderSpec } from './providers/provider-spec.js';
+export type { TransportName } from './transports/transport-table.js';
 
 export { fromSource, type ByteSource, type ReadyByteSource, type SourceOptions, type ExpectedFormat } from './sources/from-source.js';
 export { idleTimeout } from './sources/idle-timeout.js';
@@ -17,7 +19,7 @@ export { assemble, isChatCompletion, isOllamaResponse, type AssembledResponse } 
 export { streamEvents, streamFinal, type StreamOptions, type FinalResult } from './operators/run-pipeline.js';
 export { streamResponse, type ResponseStream } from './operators/stream-response.js';
 export { toAsyncIterable } from './operators/to-async-iterable.js';
-export { createPipeline, type Pipeline, type PipelineOptions, type PipelineSink } from './operators/pipeline.js';
+export { createPipeline, type Pipeline, type PipelineOptions, type PipelineSink } from './pipeline/pipeline.js';
 
 // Live consumption helpers (provider-neutral, on any scheduler).
 export { typingIndicator, nextTypingState, type TypingState, type TypingSignal, type TypingIndicatorOptions } from './operators/typing-indicator.js';
@@ -37,11 +39,11 @@ export { toReadableStream } from './replay/to-readable-stream.js';
 export { describeResponse, type RequestDescription } from './replay/response-meta.js';
 export { recordingToSidecar, recordingFromSidecar } from './replay/sidecar.js';
 export { redactSecrets, redactHeaders, REDACTED } from './replay/redact.js';
-export { bodyFormat, messageEnds, type BodyFormat } from './replay/message-boundaries.js';
+export { bodyFormat, messageEnds } from './replay/message-boundaries.js';
 
 // Providers: OpenAI / Groq / OpenAI-compatible (SSE) and Ollama (NDJSON).
 export * from './providers/openai/index.js';
 export * from './providers/ollama/index.js';
-export { providerFromContentType, transportFromFirstBytes } from './providers/detect.js';
+export { transportFromContentType, transportFromFirstBytes } from './transports/transport-table.js';
 export { createIncrementalJson, type IncrementalJson, type IncrementalJsonOptions, type JsonPath } from './assembly/incremental-json.js';
 export { createLogprobStore, type LogprobStore } from './assembly/logprob-store.js';

@@ -36,13 +36,3 @@ export interface AssemblerOptions<Snapshot = unknown, Chunk = unknown> {
    */
   strict?: boolean;
 }
-
-export type ProviderName = 'openai' | 'groq' | 'ollama' | 'openai-responses';
-export type TransportName = 'sse' | 'ndjson';
-
-/** What the pipeline needs to know of a provider. */
-export interface ProviderSpec<Chunk = unknown, Snapshot = unknown, Final = unknown> {
-  name: ProviderName;
-  transport: TransportName;
-  createAssembler(options?: AssemblerOptions<Snapshot, Chunk>): Assembler<Chunk, Snapshot, Final>;
-}

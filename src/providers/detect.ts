@@ -1,31 +1,67 @@
-import type { ProviderName, TransportName } from '../assembly/assembler.js';
+/**
+ * Wire-format detection of a body at hand (a recording), in the same two stages the pipeline
+ * uses on a live stream: the transport from the content type or the first bytes
+ * (`transports/transport-table.ts`), then the provider from the first decoded payload (the
+ * registry). Used where a whole body is known in advance: replay, `serve`, the test kit, the CLI.
+ */
+import { isDoneMessage } from '../transports/sse.js';
+import { createNdjsonDecoder } from '../transports/ndjson.js';
+import { createSseDecoder } from '../transports/sse.js';
+import { transportOfBody, type TransportName } from '../transports/transport-table.js';
+import type { ProviderName } from './provider-spec.js';
+import { providerFromFirstPayload, type FirstPayload } from './registry.js';
 
-/** The provider implied by a content type, or undefined when it says nothing useful. */
-export function providerFromContentType(contentType: string | null | undefined): ProviderName | undefined {
-  if (!contentType) return undefined;
-  const type = contentType.split(';')[0]!.trim().toLowerCase();
-  if (type === 'text/event-stream') return 'openai';
-  if (type.includes('ndjson') || type.includes('jsonl') || type.includes('json-lines') || type === 'application/json') return 'ollama';
-  return undefined;
+/** What detection finds of a body. */
+export interface DetectedBody {
+  transport: TransportName;
+  provider: ProviderName;
+  /** The body's first JSON-object payloads (up to a few): what tells endpoints and models apart. */
+  payloads: Array<Record<string, unknown>>;
 }
+
+// The first messages are enough to learn the provider, the model and the endpoint.
+const HEAD_BYTES = 64 * 1024;
+const HEAD_PAYLOADS = 8;
 
 /**
- * The transport implied by the first bytes of a body: SSE lines start with a field name or a
- * comment colon; NDJSON lines start with `{`. Returns undefined while only a BOM and white
- * space have arrived (the caller waits for more bytes).
+ * The transport and provider of a whole body, and its first payloads.
+ *
+ * @example
+ * ```ts
+ * detectBody(new TextEncoder().encode('{"model":"m","done":true}\n')).provider; // 'ollama'
+ * ```
  */
-export function transportFromFirstBytes(bytes: Uint8Array): TransportName | undefined {
-  let i = 0;
-  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) i = 3;
-  for (; i < bytes.length; i++) {
-    const c = bytes[i]!;
-    if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) continue;
-    if (c === 0x7b /* { */ || c === 0x5b /* [ */) return 'ndjson';
-    return 'sse';
+export function detectBody(body: Uint8Array, contentType?: string | null): DetectedBody {
+  const transport = transportOfBody(body, contentType);
+  const head = body.subarray(0, HEAD_BYTES);
+  const found: FirstPayload[] = [];
+  const take = (payload: unknown, event?: string) => {
+    if (found.length < HEAD_PAYLOADS) found.push({ payload, event });
+  };
+  // Errors (a cut last line, an error payload) only end the head early.
+  const ignore = () => {};
+  if (transport === 'sse') {
+    const decoder = createSseDecoder({
+      message(message) {
+        if (isDoneMessage(message)) return;
+        try {
+          take(JSON.parse(message.data), message.event);
+        } catch {
+          // Not JSON: nothing to learn from it.
+        }
+      },
+      done: ignore,
+      error: ignore,
+      unterminated: ignore,
+    });
+    decoder.feed(head);
+  } else {
+    const decoder = createNdjsonDecoder({ value: (value) => take(value), error: ignore, unterminated: ignore });
+    decoder.feed(head);
   }
-  return undefined;
-}
-
-export function providerForTransport(transport: TransportName): ProviderName {
-  return transport === 'sse' ? 'openai' : 'ollama';
+  return {
+    transport,
+    provider: providerFromFirstPayload(transport, found[0]),
+    payloads: found.map((f) => f.payload).filter((p): p is Record<string, unknown> => typeof p === 'object' && p !== null && !Array.isArray(p)),
+  };
 }

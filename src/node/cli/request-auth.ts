@@ -1,4 +1,4 @@
-import type { ProviderName } from '../../assembly/assembler.js';
+import type { ProviderName } from '../../providers/provider-spec.js';
 
 /**
  * The bearer key for a request: from `keyEnv` when given, else `GROQ_API_KEY` for Groq hosts and

@@ -1,5 +1,5 @@
 /** The Responses API provider as the pipeline sees it: SSE transport, one assembler. */
-import type { ProviderSpec } from '../../assembly/assembler.js';
+import type { ProviderSpec } from '../provider-spec.js';
 import { createResponsesAssembler } from './assembler.js';
 import type { Response, ResponseStreamEvent } from './types.js';
 
