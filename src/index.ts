@@ -15,7 +15,7 @@ export { providerErrorFrom } from './transports/provider-error.js';
 
 export { providerSpec, PROVIDER_NAMES } from './providers/registry.js';
 
-export { assemble, isChatCompletion, isOllamaResponse, type AssembledResponse } from './operators/assemble.js';
+export { assemble, isChatCompletion, isOllamaResponse, isResponsesApiResponse, type AssembledResponse } from './operators/assemble.js';
 export { streamEvents, streamFinal, type StreamOptions, type FinalResult } from './operators/run-pipeline.js';
 export { streamResponse, type ResponseStream } from './operators/stream-response.js';
 export { toAsyncIterable } from './operators/to-async-iterable.js';
@@ -44,6 +44,7 @@ export { bodyFormat, messageEnds } from './replay/message-boundaries.js';
 // Providers: OpenAI / Groq / OpenAI-compatible (SSE) and Ollama (NDJSON).
 export * from './providers/openai/index.js';
 export * from './providers/ollama/index.js';
+export * from './providers/openai-responses/index.js';
 export { transportFromContentType, transportFromFirstBytes } from './transports/transport-table.js';
 export { createIncrementalJson, type IncrementalJson, type IncrementalJsonOptions, type JsonPath } from './assembly/incremental-json.js';
 export { createLogprobStore, type LogprobStore } from './assembly/logprob-store.js';
