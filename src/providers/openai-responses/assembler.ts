@@ -148,11 +148,24 @@ export function createResponsesAssembler(options: ResponsesAssemblerOptions = {}
     if (sink !== undefined) sink.emit({ type: 'diagnostic', choice: 0, snapshot, kind: `sequence.${found.kind}`, message: found.message, expected: found.expected, received: found.received });
   };
 
+  let lastText: PartState | undefined;
+  let lastTextItem = -1;
+  let lastTextIndex = -1;
+
   const apply = (event: ResponseStreamEvent, position: Position): void => {
     const type = event.type;
+    if (type !== 'response.output_text.delta') lastText = undefined;
     switch (type) {
       case 'response.output_text.delta': {
-        const part = partFor(event, position, 'content', 'message', 'output_text');
+        // Text deltas come in runs for one part: the last one is kept at hand (reset wherever parts are replaced).
+        const oi = event.output_index;
+        const ci = event.content_index ?? 0;
+        let part = lastText;
+        if (part === undefined || oi !== lastTextItem || ci !== lastTextIndex) {
+          part = lastText = partFor(event, position, 'content', 'message', 'output_text');
+          lastTextItem = oi as number;
+          lastTextIndex = ci;
+        }
         const delta = stringOf(event.delta);
         if (delta !== '') appendPartText(part, delta);
         const logprobs = event.logprobs;
