@@ -21,7 +21,7 @@ export {
 } from './errors.js';
 
 // One call: bytes in, the provider's final object out; events and snapshots on the way.
-export { assemble, isChatCompletion, isOllamaResponse, type AssembledResponse } from './operators/assemble.js';
+export { assemble, isChatCompletion, isOllamaResponse, isResponsesApiResponse, type AssembledResponse } from './operators/assemble.js';
 export { streamEvents, streamFinal, type StreamOptions, type FinalResult } from './operators/run-pipeline.js';
 export { streamResponse, type ResponseStream } from './operators/stream-response.js';
 export { toAsyncIterable } from './operators/to-async-iterable.js';
@@ -73,6 +73,9 @@ export type {
   OllamaTokenLogprob,
   OllamaToolCall,
 } from './providers/ollama/types.js';
+// Providers: the OpenAI Responses API (SSE, `POST /v1/responses`).
+export { createResponsesAssembler, openAiResponsesProvider, type ResponsesAssembler, type ResponsesAssemblerOptions, type ResponsesProviderSpec } from './providers/openai-responses/index.js';
+export type { ResponsesEvent, ResponsesApiResponse, ResponseContentPart, ResponseItem, ResponseStreamEvent, ResponseUsage, SequenceDiagnostic } from './providers/openai-responses/index.js';
 export { createIncrementalJson, type IncrementalJson, type IncrementalJsonOptions, type JsonPath } from './assembly/incremental-json.js';
 
 // Live consumption helpers (provider-neutral, on any scheduler).

@@ -30,4 +30,9 @@ export interface AssemblerOptions<Snapshot = unknown, Chunk = unknown> {
   partialArguments?: boolean;
   /** Opt-in: treat content as JSON (structured output) and emit `content.partial` events. */
   partialContent?: boolean;
+  /**
+   * Treat recoverable irregularities of the wire format as errors instead of diagnostics
+   * (Responses API: a `sequence_number` gap, repeat or reordering becomes a ParseError).
+   */
+  strict?: boolean;
 }

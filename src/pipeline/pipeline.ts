@@ -18,7 +18,7 @@ import { DEFAULT_TRANSPORT, createTransportSniffer, transportFromContentType, ty
 import { createOrderedFeed } from './ordered-feed.js';
 
 export interface PipelineOptions extends Omit<AssemblerOptions, 'onEvent'> {
-  /** One of the registry's providers (`'openai' | 'groq' | 'ollama'`); detected from the body when absent. */
+  /** One of the registry's providers (`'openai' | 'groq' | 'ollama' | 'openai-responses'`); detected from the body when absent. */
   provider?: ProviderName;
   /**
    * Accept a stream that ended early: the partial object becomes the result instead of a
@@ -174,6 +174,7 @@ function startAssembler(run: Run, first: unknown): Assembler<unknown, unknown, u
   run.assembler = providerSpec(run.provider).createAssembler({
     partialArguments: options.partialArguments ?? sink.event !== undefined,
     partialContent: options.partialContent ?? false,
+    ...(options.strict ? { strict: true } : {}),
     ...(sink.event ? { onEvent: sink.event } : {}),
   }) as Assembler<unknown, unknown, unknown>;
   return run.assembler;

@@ -10,6 +10,7 @@
 import { TRANSPORTS, type TransportName } from '../transports/transport-table.js';
 import { ollamaProvider } from './ollama/spec.js';
 import { groqProvider, openAiProvider } from './openai/spec.js';
+import { openAiResponsesProvider } from './openai-responses/spec.js';
 import type { ProviderName, ProviderSpec } from './provider-spec.js';
 
 /** The first payload decoded from a body: its JSON value, and for SSE its `event:` name. */
@@ -65,6 +66,13 @@ const WIRE_FORMATS: Readonly<Record<ProviderName, WireFormat>> = {
     spec: groqProvider as ProviderSpec,
     detect: 'named',
     endpoints: [],
+  },
+  'openai-responses': {
+    spec: openAiResponsesProvider as ProviderSpec,
+    // Every Responses event is named `response.*` (the SSE `event:` line, and the JSON `type`
+    // for servers that send no `event:` lines); a chat-completions chunk has no `type`.
+    detect: ({ event, payload }) => isResponsesEventName(event) || (typeof payload === 'object' && payload !== null && isResponsesEventName((payload as { type?: unknown }).type)),
+    endpoints: [{ path: '/v1/responses', suffix: '/responses', streams: 'when-asked' }],
   },
   ollama: {
     spec: ollamaProvider as ProviderSpec,
@@ -179,4 +187,8 @@ function firstKey(payloads: ReadonlyArray<Record<string, unknown>>, key: string,
     if (other in payload) return false;
   }
   return undefined;
+}
+
+function isResponsesEventName(name: unknown): boolean {
+  return typeof name === 'string' && name.startsWith('response.');
 }

@@ -122,6 +122,11 @@ describe('provider from the first payload', () => {
   it('is the transport default when no entry claims the payload, and never a named-only one', () => {
     expect(providerFromFirstPayload('sse', { payload: JSON.parse(CHUNK) })).toBe('openai');
     expect(providerFromFirstPayload('sse', undefined)).toBe('openai');
+    // The Responses API: from the `event:` name, or from the JSON `type` when no `event:` line came.
+    expect(providerFromFirstPayload('sse', { payload: { type: 'response.created', response: {} }, event: 'response.created' })).toBe('openai-responses');
+    expect(providerFromFirstPayload('sse', { payload: { type: 'response.in_progress' } })).toBe('openai-responses');
+    expect(providerFromFirstPayload('sse', { payload: {}, event: 'response.created' })).toBe('openai-responses');
+    expect(providerFromFirstPayload('sse', { payload: { type: 'message_start' } })).toBe('openai');
     expect(providerFromFirstPayload('ndjson', { payload: { model: 'm', done: true } })).toBe('ollama');
     expect(defaultProvider('sse')).toBe('openai');
     expect(defaultProvider('ndjson')).toBe('ollama');
@@ -214,12 +219,14 @@ describe('the paths serve answers', () => {
   it('come from the registry, each with its provider, transport and stream rule', () => {
     expect(SERVED_ENDPOINTS.map((e) => [e.path, e.provider, e.transport])).toEqual([
       ['/v1/chat/completions', 'openai', 'sse'],
+      ['/v1/responses', 'openai-responses', 'sse'],
       ['/api/chat', 'ollama', 'ndjson'],
       ['/api/generate', 'ollama', 'ndjson'],
     ]);
     expect(servedEndpoint('/chat/completions')?.path).toBe('/v1/chat/completions');
     expect(servedEndpoint('/openai/v1/chat/completions')?.path).toBe('/v1/chat/completions');
     expect(servedEndpoint('/api/generate')?.provider).toBe('ollama');
+    expect(servedEndpoint('/openai/v1/responses')?.provider).toBe('openai-responses');
     expect(servedEndpoint('/v1/embeddings')).toBeUndefined();
     expect(servedEndpoint('/api/chat/x')).toBeUndefined();
     const chat = servedEndpoint('/v1/chat/completions')!;

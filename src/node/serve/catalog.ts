@@ -76,7 +76,13 @@ function endpointsFor(detected: ReturnType<typeof detectBody>, recorded: string 
 
 function looksComplete(format: TransportName, text: string): boolean {
   if (format === 'sse') {
-    return !/^data:\s*\{\s*"error"/m.test(text) && !/^event:\s*error/m.test(text) && (/^data:\s*\[DONE\]/m.test(text) || /"finish_reason"\s*:\s*"/.test(text));
+    // Chat completions end with [DONE] or a finish_reason; Responses streams with response.completed / incomplete.
+    return (
+      !/^data:\s*\{\s*"error"/m.test(text) &&
+      !/^event:\s*error/m.test(text) &&
+      !/"type"\s*:\s*"(?:error|response\.failed)"/.test(text) &&
+      (/^data:\s*\[DONE\]/m.test(text) || /"finish_reason"\s*:\s*"/.test(text) || /"type"\s*:\s*"response\.(?:completed|incomplete)"/.test(text))
+    );
   }
   return !/^\s*\{\s*"error"/m.test(text) && /"done"\s*:\s*true/.test(text);
 }
