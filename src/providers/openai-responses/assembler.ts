@@ -58,6 +58,8 @@ const PROGRESS_STATUSES: ReadonlySet<string> = new Set(['in_progress', 'searchin
 /** Terminal event types. */
 const TERMINAL: ReadonlySet<string> = new Set(['response.completed', 'response.incomplete', 'response.failed']);
 
+// One piece: the reducer's state (envelope, items by output_index, the terminal response) is this
+// closure's, read by push() on every event; split up, every step would take that state as arguments.
 /**
  * Creates the reducer for one Responses stream.
  *
@@ -152,6 +154,8 @@ export function createResponsesAssembler(options: ResponsesAssemblerOptions = {}
   let lastTextItem = -1;
   let lastTextIndex = -1;
 
+  // One piece: one switch over the wire event types, each case a few lines that route to the item's
+  // builder; the table of cases is easier to check against the API reference whole.
   const apply = (event: ResponseStreamEvent, position: Position): void => {
     const type = event.type;
     if (type !== 'response.output_text.delta') lastText = undefined;
