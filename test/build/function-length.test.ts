@@ -18,7 +18,9 @@ function longFunctions(): Array<{ where: string; lines: number; explained: boole
         const start = source.getLineAndCharacterOfPosition(node.getStart()).line;
         const lines = source.getLineAndCharacterOfPosition(node.end).line - start + 1;
         if (lines > MAX_LINES) {
-          const comments = ts.getLeadingCommentRanges(text, node.getFullStart()) ?? [];
+          // An arrow or function expression bound to a name carries its comment on the declaration.
+          const declaration = ts.isVariableDeclaration(node.parent) ? node.parent.parent.parent : node;
+          const comments = [...(ts.getLeadingCommentRanges(text, node.getFullStart()) ?? []), ...(ts.getLeadingCommentRanges(text, declaration.getFullStart()) ?? [])];
           const explained = comments.some((c) => /One piece:/.test(text.slice(c.pos, c.end)));
           found.push({ where: `${file}:${start + 1}`, lines, explained });
         }
