@@ -15,7 +15,7 @@ import {
   TruncatedStreamError,
 } from '../../src/index.js';
 
-const REFERENCE = join(__dirname, '../../../shared/reference-streams');
+const REFERENCE = join(__dirname, '../fixtures/reference-streams');
 const reference = (name: string) => readFileSync(join(REFERENCE, name));
 
 const chunk = (delta: object, finish: string | null = null, index = 0) =>
