@@ -6,6 +6,7 @@ import { PROVIDER_NAMES, providerSpec } from '../providers/registry.js';
 import { createNdjsonDecoder } from '../transports/ndjson.js';
 import { createSseDecoder } from '../transports/sse.js';
 import { asEventSizeLimit, truncationOf, unexpected } from './pipeline-errors.js';
+import { acceptNonStreamed } from './non-streamed.js';
 import { createTransportSniffer } from './sniff-transport.js';
 
 export interface PipelineOptions extends Omit<AssemblerOptions, 'onEvent'> {
@@ -40,9 +41,15 @@ export interface Pipeline {
 
 /**
  * Bytes in, final object out: transport decoder, JSON, provider assembler, in one push loop
- * with no RxJS hop per message (the hot path). Every failure carries the partial object.
+ * with no RxJS hop per message (the hot path). Every failure carries the partial object. A
+ * non-streamed JSON body (a `chat.completion`, Ollama's object) is accepted as the final object.
  */
 export function createPipeline(options: PipelineOptions, sink: PipelineSink): Pipeline {
+  return acceptNonStreamed(options, sink, createStreamPipeline);
+}
+
+/** The stream pipeline proper: SSE events or NDJSON lines through the provider's assembler. */
+function createStreamPipeline(options: PipelineOptions, sink: PipelineSink): Pipeline {
   if (options.provider !== undefined && !PROVIDER_NAMES.includes(options.provider)) {
     throw new UsageError(`Unknown provider "${String(options.provider)}"; expected one of ${PROVIDER_NAMES.join(', ')}`);
   }
