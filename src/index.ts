@@ -12,6 +12,7 @@ export { createNdjsonDecoder, decodeNdjson, type NdjsonDecoder, type NdjsonDecod
 export { providerErrorFrom } from './transports/provider-error.js';
 
 export { providerSpec, PROVIDER_NAMES } from './providers/registry.js';
+export type { ProviderTypes, FinalOf, SnapshotOf, ChunkOf, ProviderEvent } from './providers/provider-types.js';
 
 export { assemble, isChatCompletion, isOllamaResponse, type AssembledResponse } from './operators/assemble.js';
 export { streamEvents, streamFinal, type StreamOptions, type FinalResult } from './operators/run-pipeline.js';

@@ -32,7 +32,8 @@ interface EventBase<S> {
   snapshot: () => S;
 }
 
-export type StreamEvent<S = unknown, C = unknown> =
+/** `S`: the snapshot type, `C`: the chunk type, `F`: the final object's type (the `done` event's `response`). */
+export type StreamEvent<S = unknown, C = unknown, F = unknown> =
   | (EventBase<S> & { type: 'chunk'; chunk: C })
   | (EventBase<S> & { type: 'content.delta'; delta: string; /** content so far */ content: string })
   | (EventBase<S> & { type: 'content.done'; content: string })
@@ -69,7 +70,7 @@ export type StreamEvent<S = unknown, C = unknown> =
   | (EventBase<S> & { type: 'usage'; usage: UsageInfo })
   | (EventBase<S> & { type: 'finish'; reason: string | null })
   /** The last event of every stream: the final response object (choice is always 0). */
-  | (EventBase<S> & { type: 'done'; response: unknown });
+  | (EventBase<S> & { type: 'done'; response: F });
 
 export type StreamEventType = StreamEvent['type'];
 

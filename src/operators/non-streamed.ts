@@ -53,7 +53,9 @@ export function acceptNonStreamed(options: PipelineOptions, sink: PipelineSink, 
 
   const wholeEnd = () => {
     const value = parseObject(decodeAll(held));
-    const kind = value === undefined ? undefined : kindOf(value);
+    const found = value === undefined ? undefined : kindOf(value);
+    // A named provider the object does not belong to gets the stream pipeline's error, as any body of another provider does.
+    const kind = found === undefined || options.provider === undefined || (found === 'ollama') === (options.provider === 'ollama') ? found : undefined;
     if (value === undefined || kind === undefined) {
       // Not a final object: the stream pipeline reports it as it reports any body.
       toStream(value !== undefined && 'error' in value ? [new TextEncoder().encode(`${JSON.stringify(value)}\n`)] : held);
@@ -61,7 +63,7 @@ export function acceptNonStreamed(options: PipelineOptions, sink: PipelineSink, 
       return;
     }
     settled = true;
-    const provider: ProviderName = kind === 'ollama' ? 'ollama' : options.provider !== undefined && options.provider !== 'ollama' ? options.provider : 'openai';
+    const provider: ProviderName = options.provider ?? (kind === 'ollama' ? 'ollama' : 'openai');
     sink.event?.({ type: 'done', choice: 0, response: value, snapshot: () => value });
     sink.final(value, provider);
   };

@@ -9,9 +9,12 @@ import { asEventSizeLimit, truncationOf, unexpected } from './pipeline-errors.js
 import { acceptNonStreamed } from './non-streamed.js';
 import { createTransportSniffer } from './sniff-transport.js';
 
-export interface PipelineOptions extends Omit<AssemblerOptions, 'onEvent'> {
-  /** `'openai' | 'groq' | 'ollama'`; detected from the content type, else from the first bytes. */
-  provider?: ProviderName;
+export interface PipelineOptions<P extends ProviderName = ProviderName> extends Omit<AssemblerOptions, 'onEvent'> {
+  /**
+   * `'openai' | 'groq' | 'ollama'`; detected from the content type, else from the first bytes.
+   * Naming it also types the results (see `ProviderTypes`).
+   */
+  provider?: P;
   /**
    * Accept a stream that ended early: the partial object becomes the result instead of a
    * TruncatedStreamError (an unfinished last event or line is left out).

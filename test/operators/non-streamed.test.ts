@@ -42,6 +42,11 @@ describe('a non-streamed JSON body', () => {
     expect(events[0]).toMatchObject({ type: 'done', response: chatCompletion });
   });
 
+  it('of another provider than the one named is not taken for its final object', async () => {
+    await expect(assemble(JSON.stringify(chatCompletion, null, 2), { provider: 'ollama' })).rejects.toMatchObject({ code: 'parse' });
+    await expect(assemble(JSON.stringify(ollamaChat, null, 2), { provider: 'groq' })).rejects.toBeInstanceOf(Error);
+  });
+
   it('that is an error answer, pretty-printed, is the provider error it says', async () => {
     const error = await assemble('{\n  "error": "model \\"nope\\" not found, try pulling it first"\n}\n').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ProviderError);
