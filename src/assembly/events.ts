@@ -37,7 +37,7 @@ export type StreamEvent<S = unknown, C = unknown, F = unknown> =
   | (EventBase<S> & { type: 'chunk'; chunk: C })
   | (EventBase<S> & { type: 'content.delta'; delta: string; /** content so far */ content: string })
   | (EventBase<S> & { type: 'content.done'; content: string })
-  /** Opt-in (`partialJson: true`): the partial value of JSON content (structured outputs). */
+  /** Opt-in (`partialContent: true`): the partial value of JSON content (structured outputs). */
   | (EventBase<S> & { type: 'content.partial'; partial: unknown; /** path of the open value */ openPath: ReadonlyArray<string | number> })
   | (EventBase<S> & { type: 'refusal.delta'; delta: string; refusal: string })
   | (EventBase<S> & { type: 'refusal.done'; refusal: string })
