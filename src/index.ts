@@ -22,6 +22,7 @@ export {
 
 // One call: bytes in, the provider's final object out; events and snapshots on the way.
 export { assemble, isChatCompletion, isOllamaResponse, isResponsesApiResponse, type AssembledResponse } from './operators/assemble.js';
+export type { ProviderTypes, FinalOf, SnapshotOf, ChunkOf, ProviderEvent } from './providers/provider-types.js';
 export { streamEvents, streamFinal, type StreamOptions, type FinalResult } from './operators/run-pipeline.js';
 export { streamResponse, type ResponseStream } from './operators/stream-response.js';
 export { toAsyncIterable } from './operators/to-async-iterable.js';

@@ -15,11 +15,12 @@ import type { ProviderName } from '../providers/provider-spec.js';
 import { PROVIDER_NAMES, endsAtComplete, isProviderName, providerFromFirstPayload, providerSpec, transportOfProvider } from '../providers/registry.js';
 import { createPayloadDecoder, type PayloadDecoder, type PayloadPosition } from '../transports/payload-decoder.js';
 import { DEFAULT_TRANSPORT, createTransportSniffer, transportFromContentType, type TransportName } from '../transports/transport-table.js';
+import { acceptNonStreamed } from './non-streamed.js';
 import { createOrderedFeed } from './ordered-feed.js';
 
-export interface PipelineOptions extends Omit<AssemblerOptions, 'onEvent'> {
+export interface PipelineOptions<P extends ProviderName = ProviderName> extends Omit<AssemblerOptions, 'onEvent'> {
   /** One of the registry's providers (`'openai' | 'groq' | 'ollama' | 'openai-responses'`); detected from the body when absent. */
-  provider?: ProviderName;
+  provider?: P;
   /**
    * Accept a stream that ended early: the partial object becomes the result instead of a
    * TruncatedStreamError (an unfinished last event or line is left out).
@@ -65,6 +66,11 @@ interface Run {
 
 /** Creates a pipeline that reports to `sink`; see the module comment for its steps. */
 export function createPipeline(options: PipelineOptions, sink: PipelineSink): Pipeline {
+  return acceptNonStreamed(options, sink, createStreamPipeline);
+}
+
+/** The stream pipeline proper: SSE events or NDJSON lines through the provider's assembler. */
+function createStreamPipeline(options: PipelineOptions, sink: PipelineSink): Pipeline {
   if (options.provider !== undefined && !isProviderName(options.provider)) {
     throw new UsageError(`Unknown provider "${String(options.provider)}"; expected one of ${PROVIDER_NAMES.join(', ')}`);
   }

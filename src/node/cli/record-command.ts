@@ -14,7 +14,7 @@ import { fromSource } from '../../sources/from-source.js';
 import { writeRecording } from '../recording-files.js';
 import { HELP_FLAG, oneOf, type CommandSpec, type ParsedArgs } from './args.js';
 import { EXIT_CODES_NOTE } from './help.js';
-import { checkFile, oneLine, type CliIo } from './io.js';
+import { checkFile, oneLine, readStdin, type CliIo } from './io.js';
 import { showLive } from './live-view.js';
 import { apiKeyFor, providerForUrl } from './request-auth.js';
 
@@ -29,7 +29,7 @@ export const recordSpec: CommandSpec = {
   positionals: [],
   flags: {
     url: { type: 'string', value: 'URL', description: 'The endpoint, e.g. https://api.openai.com/v1/chat/completions or http://localhost:11434/api/chat' },
-    body: { type: 'string', value: 'FILE', description: 'The JSON request body; "stream": true is added when it is absent' },
+    body: { type: 'string', value: 'FILE', description: 'The JSON request body (- reads it from standard input); "stream": true is added when it is absent' },
     out: { type: 'string', value: 'PATH', description: 'Where to save: PATH.sse or PATH.ndjson (by the response type) and its .json sidecar' },
     provider: { type: 'string', value: 'NAME', description: `${PROVIDER_NAMES.join(', ')} (default: from the URL)` },
     header: { type: 'string', value: '"NAME: VALUE"', multiple: true, description: 'An extra request header (repeatable)' },
@@ -53,7 +53,7 @@ export async function runRecord(args: ParsedArgs, io: CliIo): Promise<number> {
   }
   const endpoint = parseUrl(url!);
   const provider = oneOf<ProviderName>('provider', args.flags.provider, PROVIDER_NAMES) ?? providerForUrl(endpoint);
-  const request = await readRequestBody(bodyPath!);
+  const request = await readRequestBody(bodyPath!, io);
   const key = apiKeyFor(endpoint, io.env, args.flags['key-env'] as string | undefined);
 
   const headers: Record<string, string> = { 'content-type': 'application/json', accept: contentTypeOfProvider(provider), ...extraHeaders };
@@ -88,11 +88,12 @@ export async function runRecord(args: ParsedArgs, io: CliIo): Promise<number> {
   return outcome.error ? 1 : 0;
 }
 
-async function readRequestBody(path: string): Promise<Record<string, unknown>> {
-  await checkFile(path);
+async function readRequestBody(file: string, io: CliIo): Promise<Record<string, unknown>> {
+  const path = file === '-' ? 'standard input' : file;
+  if (file !== '-') await checkFile(file);
   let request: unknown;
   try {
-    request = JSON.parse(await readFile(path, 'utf8'));
+    request = JSON.parse(file === '-' ? new TextDecoder().decode(await readStdin(io)) : await readFile(file, 'utf8'));
   } catch (error) {
     throw new UsageError(`${path} is not valid JSON: ${oneLine((error as Error).message)}`);
   }

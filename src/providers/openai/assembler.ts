@@ -69,7 +69,7 @@ export function createOpenAiAssembler(options: OpenAiAssemblerOptions = {}): Ope
     if (usage !== undefined) out.usage = usage;
     out.system_fingerprint = fingerprint;
     if (serviceTier !== undefined) out.service_tier = serviceTier;
-    if (extras !== undefined) for (const key in extras) setOwnField(out, key, extras[key]);
+    if (extras !== undefined) for (const key in extras) setOwnField(out as unknown as Record<string, unknown>, key, extras[key]);
     if (xGroq !== undefined) out.x_groq = xGroq;
     return out;
   };

@@ -87,7 +87,7 @@ describe('the RxJS pipeline on a Responses stream', () => {
 describe('typingIndicator and streamMetrics on Responses events (virtual time)', () => {
   it('typing while reasoning and text arrive, done at the end; metrics count every token event', async () => {
     const recording = recordings.find((r) => r.name === 'deepseek-v4-flash-reasoning-text-then-function-call')!;
-    const events = await lastValueFrom(streamEvents(recording.body).pipe(toArray()));
+    const events = await lastValueFrom(streamEvents(recording.body, { provider: 'openai-responses' }).pipe(toArray()));
     const tokens = events.filter(isTokenEvent).length;
     expect(tokens).toBeGreaterThan(10);
     const scheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
