@@ -21,11 +21,11 @@ function isPart(value: unknown): value is Part {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Whether the part streams text: a string text field or a nested list of parts. */
+/** Whether the part streams text: a string text field or a nested list of parts (objects with a `type`, as `thinking` holds). */
 function carriesText(part: Part): boolean {
   for (const key in part) {
     const value = part[key];
-    if ((typeof value === 'string' && isTextField(key)) || (Array.isArray(value) && key !== 'type')) return true;
+    if ((typeof value === 'string' && isTextField(key)) || (Array.isArray(value) && value.length > 0 && value.every((v) => isPart(v) && typeof v.type === 'string'))) return true;
   }
   return false;
 }
