@@ -42,6 +42,8 @@ export interface ToolCallSlot {
   argumentsGrowth: TextGrowth;
   /** Unknown fields of the call (last non-null value), e.g. Gemini's `extra_content`. */
   extras: Record<string, unknown> | undefined;
+  /** Unknown fields of `function` (last non-null value). */
+  functionExtras: Record<string, unknown> | undefined;
   /** `tool_call.start` was emitted. */
   started: boolean;
   /** `tool_call.done` was emitted. */
@@ -84,7 +86,7 @@ export function createToolCallSlots(): ToolCallSlots {
   let newest: ToolCallSlot | undefined;
 
   const open = (id: string, wireIndex: number | undefined, index: number): ToolCallSlot => {
-    const slot: ToolCallSlot = { index, wireIndex, id, type: '', custom: false, name: '', arguments: '', argumentsGrowth: createTextGrowth(), extras: undefined, started: false, done: false, json: undefined, fed: 0 };
+    const slot: ToolCallSlot = { index, wireIndex, id, type: '', custom: false, name: '', arguments: '', argumentsGrowth: createTextGrowth(), extras: undefined, functionExtras: undefined, started: false, done: false, json: undefined, fed: 0 };
     if (index < largest) sorted = false;
     else largest = index;
     list.push(slot);

@@ -57,6 +57,11 @@ export function applyToolCallFragment(slots: ToolCallSlots, fragment: ChunkToolC
     if (typeof args === 'string') delta = args;
     else if (args !== undefined && args !== null) delta = jsonText(args);
     if (delta !== '') slot.arguments = appendText(slot.argumentsGrowth, delta);
+    // Fields of `function` other than name and arguments (rule 9), looked for the same way.
+    let inFunction = 0;
+    if (name !== undefined) inFunction++;
+    if (args !== undefined) inFunction++;
+    if (countKeys(fn) !== inFunction) slot.functionExtras = keepUnknownFields(slot.functionExtras, fn, KNOWN_IN_FUNCTION);
   }
   // Unknown fields are looked for only when the fragment has more keys than the known ones it sent.
   let known = 0;
@@ -83,6 +88,8 @@ export function applyToolCallFragment(slots: ToolCallSlots, fragment: ChunkToolC
 
 /** The tool-call fields read by name; every other one is kept as it comes (last non-null value). */
 const KNOWN_IN_TOOL_CALL: ReadonlySet<string> = new Set(['index', 'id', 'type', 'function', 'custom']);
+
+const KNOWN_IN_FUNCTION: ReadonlySet<string> = new Set(['name', 'arguments']);
 
 const kindOf = (slot: ToolCallSlot) => (slot.custom ? 'custom' : 'function');
 
@@ -199,13 +206,21 @@ export function toolCallsSnapshot(slots: ToolCallSlots): ChatCompletionToolCall[
     const call = (
       slot.custom
         ? { id: slot.id, type: slot.type === '' ? 'custom' : slot.type, custom: { name: slot.name, input: slot.arguments } }
-        : { id: slot.id, type: slot.type === '' ? 'function' : slot.type, function: { name: slot.name, arguments: slot.arguments } }
+        : { id: slot.id, type: slot.type === '' ? 'function' : slot.type, function: functionOf(slot) }
     ) as ChatCompletionToolCall;
     const extras = slot.extras;
     if (extras !== undefined) for (const key in extras) setOwnField(call, key, extras[key]);
     out[i] = call;
   }
   return out;
+}
+
+/** `{ name, arguments }`, then the function's unknown fields. */
+function functionOf(slot: ToolCallSlot): { name: string; arguments: string } {
+  const fn = { name: slot.name, arguments: slot.arguments };
+  const extras = slot.functionExtras;
+  if (extras !== undefined) for (const key in extras) setOwnField(fn, key, extras[key]);
+  return fn;
 }
 
 export { createToolCallSlots, type ToolCallSlots };

@@ -240,6 +240,17 @@ describe('rule 9: unknown keys are kept everywhere', () => {
   });
 });
 
+describe('rule 9, tool calls: unknown keys of a fragment and of its function are kept', () => {
+  test('extra_content on the call and a field inside function', () => {
+    const final = assemblePayloads([
+      deltaChunk({ tool_calls: [{ index: 0, id: 'c', type: 'function', function: { name: 'f', arguments: '{', strict: true }, extra_content: { google: { thought_signature: 'sig' } } }] }),
+      deltaChunk({ tool_calls: [{ index: 0, function: { arguments: '}' } }] }),
+      finishChunk('tool_calls'),
+    ]);
+    expect(msg(final).tool_calls[0]).toEqual({ id: 'c', type: 'function', function: { name: 'f', arguments: '{}', strict: true }, extra_content: { google: { thought_signature: 'sig' } } });
+  });
+});
+
 describe('rule 11: usage, normalised fully', () => {
   test('cached and reasoning tokens from DeepSeek fields and Groq x_groq.usage; the final object keeps the usage exactly', () => {
     const deepseek = { prompt_tokens: 9, completion_tokens: 3, total_tokens: 12, prompt_cache_hit_tokens: 8, prompt_cache_miss_tokens: 1, completion_tokens_details: { reasoning_tokens: 2 } };
