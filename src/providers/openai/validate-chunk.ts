@@ -88,7 +88,7 @@ function deltaProblem(delta: unknown, at: string): Problem | undefined {
   const d = delta as Record<string, unknown>;
   if (notString(d.role)) return { path: `${at}.role`, expected: 'a string', value: d.role };
   const content = d.content;
-  if (notString(content) && !Array.isArray(content)) return { path: `${at}.content`, expected: 'a string or an array of parts', value: content };
+  if (notString(content) && !(Array.isArray(content) && content.every(isPart))) return { path: `${at}.content`, expected: 'a string or an array of parts', value: content };
   if (notString(d.refusal)) return { path: `${at}.refusal`, expected: 'a string', value: d.refusal };
   const calls = d.tool_calls;
   if (calls !== undefined && calls !== null) {
@@ -137,6 +137,11 @@ function notString(value: unknown): boolean {
 
 function notObject(value: unknown): boolean {
   return value !== undefined && value !== null && !isObject(value);
+}
+
+/** A content part: an object with a string `type` (or a string, taken as a text part). */
+function isPart(value: unknown): boolean {
+  return typeof value === 'string' || (isObject(value) && typeof (value as Record<string, unknown>).type === 'string');
 }
 
 function isObject(value: unknown): boolean {
