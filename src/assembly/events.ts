@@ -7,6 +7,12 @@
  * emitting events costs nothing when nobody looks.
  */
 import type { ChunkwiseError } from '../errors.js';
+import type { NormalizedUsage } from './usage.js';
+
+export type { NormalizedUsage };
+
+/** What kind of tool call: a function call (JSON arguments) or a custom tool call (free-text `input`). */
+export type ToolCallKind = 'function' | 'custom';
 
 /** One token's log probability, in the OpenAI shape (Ollama sends the same fields). */
 export interface TokenLogprob {
@@ -44,10 +50,12 @@ export type StreamEvent<S = unknown, C = unknown, F = unknown> =
   /** `field` is the name the server used: `reasoning_content`, `reasoning`, or Ollama's `thinking`. */
   | (EventBase<S> & { type: 'reasoning.delta'; field: string; delta: string; reasoning: string })
   | (EventBase<S> & { type: 'reasoning.done'; field: string; reasoning: string })
-  | (EventBase<S> & { type: 'tool_call.start'; index: number; id: string | undefined; name: string })
+  | (EventBase<S> & { type: 'tool_call.start'; index: number; id: string | undefined; name: string; /** set by every provider of this package; optional for events built elsewhere */ kind?: ToolCallKind })
   | (EventBase<S> & {
       type: 'tool_call.arguments.delta';
       index: number;
+      /** a custom call's `input` streams as its arguments */
+      kind?: ToolCallKind;
       delta: string;
       /** raw argument text so far */
       arguments: string;
@@ -57,6 +65,8 @@ export type StreamEvent<S = unknown, C = unknown, F = unknown> =
   | (EventBase<S> & {
       type: 'tool_call.done';
       index: number;
+      /** for a custom call `parsed` is the input text */
+      kind?: ToolCallKind;
       id: string | undefined;
       name: string;
       /** raw argument text (OpenAI) or its JSON text (Ollama) */
@@ -71,7 +81,8 @@ export type StreamEvent<S = unknown, C = unknown, F = unknown> =
   | (EventBase<S> & { type: 'annotation'; index: number; annotation: unknown })
   /** Something odd about the stream that did not stop it (Responses API `sequence_number` gaps, repeats, reordering). */
   | (EventBase<S> & { type: 'diagnostic'; kind: string; message: string; [key: string]: unknown })
-  | (EventBase<S> & { type: 'usage'; usage: UsageInfo })
+  /** `usage` as the server sent it; `normalized`: the counts under one set of names, `null` where the server did not say (assembly/usage.ts). */
+  | (EventBase<S> & { type: 'usage'; usage: UsageInfo; normalized?: NormalizedUsage })
   | (EventBase<S> & { type: 'finish'; reason: string | null })
   /** The last event of every stream: the final response object (choice is always 0). */
   | (EventBase<S> & { type: 'done'; response: F });

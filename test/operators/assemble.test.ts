@@ -285,7 +285,7 @@ describe('streamResponse', () => {
       },
     };
     const stream = streamResponse(iterable, { provider: 'openai' });
-    const seen: Array<string | null> = [];
+    const seen: Array<unknown> = [];
     stream.snapshots$.subscribe((s) => seen.push(s.choices[0].message.content));
     await new Promise((r) => setTimeout(r, 20));
     const late = await firstValueFrom(stream.snapshots$);

@@ -205,7 +205,7 @@ describe('wrong types where objects are expected: a ParseError naming the JSON p
     ['delta: 5', `{${HEAD},"choices":[{"index":0,"delta":5}]}`, /^choices\[0\]\.delta must be an object, got a number/],
     ['delta: "x"', `{${HEAD},"choices":[{"index":0,"delta":"x"}]}`, /^choices\[0\]\.delta must be an object, got a string/],
     ['delta: []', `{${HEAD},"choices":[{"index":0,"delta":[]}]}`, /^choices\[0\]\.delta must be an object, got an array/],
-    ['content: {}', chunk('{"content":{}}'), /^choices\[0\]\.delta\.content must be a string, got an object/],
+    ['content: {}', chunk('{"content":{}}'), /^choices\[0\]\.delta\.content must be a string or an array of parts, got an object/],
     ['tool_calls: {}', chunk('{"tool_calls":{}}'), /^choices\[0\]\.delta\.tool_calls must be an array, got an object/],
     ['tool_calls: "x"', chunk('{"tool_calls":"x"}'), /^choices\[0\]\.delta\.tool_calls must be an array/],
     ['tool_calls: [null]', chunk('{"tool_calls":[null]}'), /^choices\[0\]\.delta\.tool_calls\[0\] must be an object, got null/],

@@ -22,7 +22,7 @@ describe('with a provider named', () => {
   it('assemble returns that provider\'s final object', async () => {
     const completion = await assemble(res, { provider: 'openai' });
     expectTypeOf(completion).toEqualTypeOf<ChatCompletion>();
-    expectTypeOf(completion.choices[0]!.message.content).toEqualTypeOf<string | null>();
+    expectTypeOf(completion.choices[0]!.message.content).toEqualTypeOf<ChatCompletion['choices'][number]['message']['content']>();
     expectTypeOf(await assemble(res, { provider: 'groq' })).toEqualTypeOf<ChatCompletion>();
     expectTypeOf(await assemble(res, { provider: 'ollama' })).toEqualTypeOf<OllamaResponse>();
   });

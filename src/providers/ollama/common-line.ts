@@ -32,12 +32,13 @@ export function applyCommonLine(s: OllamaState, payload: unknown): string | unde
     if (s.endpoint === 'chat' || typeof text !== 'string') return undefined;
   }
   if (countKeys(p) !== 4) return undefined;
+  // `""` never replaces a known value (rule 10, state.ts).
   if (message !== undefined) {
     s.endpoint = 'chat';
-    s.role = role as string;
+    if (role !== '' || s.role === undefined) s.role = role as string;
   } else s.endpoint = 'generate';
-  s.model = model;
-  s.createdAt = createdAt;
+  if (model !== '' || s.model === undefined) s.model = model;
+  if (createdAt !== '' || s.createdAt === undefined) s.createdAt = createdAt;
   if (text !== '') s.text = appendText(s.textGrowth, text);
   return text;
 }

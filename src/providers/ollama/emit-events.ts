@@ -15,6 +15,7 @@
 import type { TokenLogprob } from '../../assembly/events.js';
 import type { IncrementalJson } from '../../assembly/incremental-json.js';
 import { jsonText } from '../../assembly/json-text.js';
+import { normalizeUsage } from '../../assembly/usage.js';
 import type { LineRecord } from './read-line.js';
 import type { OllamaState } from './state.js';
 import type { OllamaChunk, OllamaEvent, OllamaSnapshot } from './types.js';
@@ -48,9 +49,9 @@ export function emitLineEvents(
     const call = s.toolCalls[index]!;
     const { name, arguments: parsed } = call.function;
     const text = jsonText(parsed);
-    emit({ type: 'tool_call.start', choice: 0, snapshot, index, id: call.id, name });
-    emit({ type: 'tool_call.arguments.delta', choice: 0, snapshot, index, delta: text, arguments: text, partial: parsed });
-    emit({ type: 'tool_call.done', choice: 0, snapshot, index, id: call.id, name, arguments: text, parsed });
+    emit({ type: 'tool_call.start', choice: 0, snapshot, index, id: call.id, name, kind: 'function' });
+    emit({ type: 'tool_call.arguments.delta', choice: 0, snapshot, index, kind: 'function', delta: text, arguments: text, partial: parsed });
+    emit({ type: 'tool_call.done', choice: 0, snapshot, index, kind: 'function', id: call.id, name, arguments: text, parsed });
   }
   const tokens = r.logprobs;
   if (tokens !== undefined) {
@@ -88,7 +89,9 @@ function emitDone(sink: OllamaEventSink, s: OllamaState): void {
   const completion = s.metrics.eval_count;
   if (prompt !== undefined || completion !== undefined) {
     const usage = { prompt_tokens: prompt ?? 0, completion_tokens: completion ?? 0, total_tokens: (prompt ?? 0) + (completion ?? 0) };
-    emit({ type: 'usage', choice: 0, snapshot, usage });
+    // Ollama reports cached prompt tokens (`prompt_eval_cached_count`) among its other fields, when it does.
+    const cached = s.fields?.prompt_eval_cached_count;
+    emit({ type: 'usage', choice: 0, snapshot, usage, normalized: normalizeUsage(usage, { prompt_eval_cached_count: cached }) });
   }
   emit({ type: 'finish', choice: 0, snapshot, reason: s.doneReason ?? null });
 }

@@ -5,14 +5,16 @@
  *   when it answers `"stream": false`);
  * - tool calls and logprob entries are appended in order, to lists that only grow, so that
  *   snapshots can share them (see lazy-prefix.ts and logprob-store.ts);
- * - every other field, known or not, top-level or in `message`, keeps its last non-null value.
+ * - every other field, known or not, top-level or in `message`, keeps its last non-null value,
+ *   and `""` never replaces a value already known (merge rule 10: a last line with `role: ""`
+ *   leaves `"assistant"`; the same rule as for OpenAI fields, in own-field.ts);
  *   Ollama's own `"stream": false` reply takes those from the last line; the last non-null
  *   value differs only when a field came on an earlier line and not on the last one, where
  *   keeping it loses nothing.
  */
 import { appendText, createTextGrowth, type TextGrowth } from '../../assembly/growing-text.js';
 import { createLogprobStore, type LogprobStore } from '../../assembly/logprob-store.js';
-import { setOwnField } from '../../assembly/own-field.js';
+import { replacesHeld, setOwnField } from '../../assembly/own-field.js';
 import { ParseError } from '../../errors.js';
 import { METRIC_KEYS, type LineRecord, type LinePosition } from './read-line.js';
 import type { OllamaEndpoint, OllamaLogprob, OllamaToolCall } from './types.js';
@@ -74,11 +76,11 @@ export function checkEndpoint(s: OllamaState, r: LineRecord, position: LinePosit
 /** Applies one checked line to the state. */
 export function applyLine(s: OllamaState, r: LineRecord, line: Record<string, unknown>): void {
   if (s.endpoint === undefined) s.endpoint = r.chat ? 'chat' : r.generate ? 'generate' : undefined;
-  if (r.model !== undefined) s.model = r.model;
-  if (r.createdAt !== undefined) s.createdAt = r.createdAt;
+  if (r.model !== undefined) s.model = known(s.model, r.model);
+  if (r.createdAt !== undefined) s.createdAt = known(s.createdAt, r.createdAt);
   let otherFields = r.otherFields;
   if (r.chat) {
-    if (r.role !== undefined) s.role = r.role;
+    if (r.role !== undefined) s.role = known(s.role, r.role);
     if (r.content !== undefined) s.text = appendText(s.textGrowth, r.content);
     if (r.thinking !== undefined) s.thinking = appendText(s.thinkingGrowth, r.thinking);
     if (r.images !== undefined) s.images = r.images;
@@ -99,7 +101,7 @@ export function applyLine(s: OllamaState, r: LineRecord, line: Record<string, un
     s.sawLogprobs = true;
     for (let i = 0; i < r.logprobs.length; i++) s.logprobs.push(r.logprobs[i]!);
   }
-  if (r.doneReason !== undefined) {
+  if (r.doneReason !== undefined && (r.doneReason !== '' || s.doneReason === undefined)) {
     s.doneReason = r.doneReason;
     s.doneReasonFirst = r.doneReasonFirst;
   }
@@ -117,13 +119,19 @@ function append<T>(list: T[], items: readonly T[]): void {
   for (let i = 0; i < items.length; i++) list.push(items[i]!);
 }
 
-/** Copies the fields of `source` that are not `known` into `kept`: last non-null value wins. */
+/** `value`, unless it is `""` and a value is already known (rule 10). */
+function known(before: string | undefined, value: string): string {
+  return value === '' && before !== undefined && before !== '' ? before : value;
+}
+
+/** Copies the fields of `source` that are not `known` into `kept`: last non-null value wins (`null` kept only when nothing else came), `""` never replaces a value (own-field.ts). */
 function keepOthers(kept: Record<string, unknown> | undefined, source: Record<string, unknown>, known: ReadonlySet<string>): Record<string, unknown> {
   const out = kept ?? {};
   for (const key in source) {
     if (known.has(key)) continue;
     const value = source[key];
-    if (value !== null || !Object.hasOwn(out, key)) setOwnField(out, key, value);
+    const held = Object.hasOwn(out, key);
+    if (value === null ? !held : !held || replacesHeld(out[key], value)) setOwnField(out, key, value);
   }
   return out;
 }

@@ -3,13 +3,20 @@
  * OpenAI-compatible stream in, the `ChatCompletion` that `stream: false` returns out.
  *
  * Top level: `id`, `created`, `model`, `system_fingerprint` (`null` when absent) and
- * `service_tier` (when sent) keep their last non-empty value; `object` is
+ * `service_tier` (when sent) keep their last real value: `""` and `created: 0` (Azure's
+ * content-filter chunks) never overwrite one (merge rule 6); `object` is
  * `"chat.completion"`; `usage` is the last usage object (the `include_usage` chunk, or one
  * riding on a chunk that still has choices, as OpenRouter does), else Groq's `x_groq.usage`,
  * and is absent when none came (`usage: null` on ordinary chunks is ignored); `x_groq` is
  * kept, merged over the chunks; unknown fields (OpenRouter `provider`) keep their last
  * non-null value; `obfuscation` and the chunk's `object` are dropped. Choices are assembled
- * by `index` (choice.ts) and sorted by it.
+ * by `index` (choice.ts) and sorted by it (kept in a map, sorted when a snapshot needs it: choices
+ * in any order cost linear time).
+ *
+ * An `error` object on a chunk that still has choices (merge rule 3: proxies send it inside an
+ * ordinary chunk, with usage, before `[DONE]`) ends the stream: the chunk is applied, then a
+ * ProviderError carrying the provider's code and message and the partial response is thrown,
+ * whether the choices had finished or not.
  *
  * Events (only built when `onEvent` is set): a chunk's field events come in the order of its
  * choices and fields, then its `chunk` event, so a `chunk` handler's `snapshot()` includes it.
@@ -22,7 +29,9 @@
 import type { Assembler, AssemblerOptions } from '../../assembly/assembler.js';
 import { countKeys } from '../../assembly/count-keys.js';
 import { keepUnknownFields, setOwnField } from '../../assembly/own-field.js';
-import { ChunkwiseError, TruncatedStreamError } from '../../errors.js';
+import { normalizeUsage } from '../../assembly/usage.js';
+import { ChunkwiseError, ProviderError, TruncatedStreamError } from '../../errors.js';
+import { providerErrorFrom } from '../../transports/provider-error.js';
 import { applyChoice, choiceSnapshot, createChoice, finishChoice, type ChoiceState } from './choice.js';
 import type { EventSink } from './event-sink.js';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionSnapshot, UsageInfo } from './types.js';
@@ -54,13 +63,24 @@ export function createOpenAiAssembler(options: OpenAiAssemblerOptions = {}): Ope
   let usageFromTop = false;
   let xGroq: Record<string, unknown> | undefined;
   let extras: Record<string, unknown> | undefined;
-  /** Sorted by index. */
+  /** In arrival order; sorted by index when `sorted` is false and a snapshot needs them. */
   const choices: ChoiceState[] = [];
+  const byIndex = new Map<number, ChoiceState>();
+  let sorted = true;
   let lastChoice: ChoiceState | undefined;
+  /** The `error` of the chunk being applied, when it had one beside choices (rule 3). */
+  let chunkError: unknown;
   let unfinished = 0;
   let chunks = 0;
 
+  const sortChoices = () => {
+    if (sorted) return;
+    choices.sort((a, b) => a.index - b.index);
+    sorted = true;
+  };
+
   const build = (final: boolean): ChatCompletion => {
+    sortChoices();
     const list = new Array<ChatCompletion['choices'][number]>(choices.length);
     for (let i = 0; i < choices.length; i++) list[i] = choiceSnapshot(choices[i]!, final);
     // Key order of the `stream: false` object: id, object, created, model, choices, usage,
@@ -85,12 +105,12 @@ export function createOpenAiAssembler(options: OpenAiAssemblerOptions = {}): Ope
 
   const choiceFor = (index: number): ChoiceState => {
     if (lastChoice !== undefined && lastChoice.index === index) return lastChoice;
-    let at = choices.length;
-    while (at > 0 && choices[at - 1]!.index > index) at--;
-    let state = at > 0 ? choices[at - 1] : undefined;
-    if (state === undefined || state.index !== index) {
+    let state = byIndex.get(index);
+    if (state === undefined) {
       state = createChoice(index);
-      choices.splice(at, 0, state);
+      if (choices.length > 0 && choices[choices.length - 1]!.index > index) sorted = false;
+      choices.push(state);
+      byIndex.set(index, state);
       unfinished++;
     }
     return (lastChoice = state);
@@ -99,7 +119,7 @@ export function createOpenAiAssembler(options: OpenAiAssemblerOptions = {}): Ope
   const setUsage = (value: UsageInfo, fromTop: boolean) => {
     usage = value;
     usageFromTop = fromTop;
-    if (sink !== undefined) sink.emit({ type: 'usage', choice: 0, snapshot, usage: value });
+    if (sink !== undefined) sink.emit({ type: 'usage', choice: 0, snapshot, usage: value, normalized: normalizeUsage(value, fromTop ? xGroq?.usage as UsageInfo | undefined : undefined) });
   };
 
   const applyTopLevel = (chunk: ChatCompletionChunk) => {
@@ -119,7 +139,7 @@ export function createOpenAiAssembler(options: OpenAiAssemblerOptions = {}): Ope
     }
     if (chunkCreated !== undefined) {
       known++;
-      if (typeof chunkCreated === 'number') created = chunkCreated;
+      if (typeof chunkCreated === 'number' && chunkCreated !== 0) created = chunkCreated;
     }
     if (chunkModel !== undefined) {
       known++;
@@ -138,7 +158,11 @@ export function createOpenAiAssembler(options: OpenAiAssemblerOptions = {}): Ope
     if (c.usage !== undefined) known++;
     if (c.x_groq !== undefined) known++;
     if (c.obfuscation !== undefined) known++;
-    if (countKeys(c) !== known) extras = keepUnknownFields(extras, c, KNOWN_TOP_LEVEL);
+    if (countKeys(c) !== known) {
+      const error = c.error;
+      if (error !== undefined && error !== null) chunkError = error;
+      extras = keepUnknownFields(extras, c, KNOWN_TOP_LEVEL);
+    }
     const groq = chunk.x_groq;
     if (groq !== undefined && groq !== null) {
       xGroq = xGroq === undefined ? groq : { ...xGroq, ...groq };
@@ -157,6 +181,7 @@ export function createOpenAiAssembler(options: OpenAiAssemblerOptions = {}): Ope
         throw error;
       }
       chunks++;
+      chunkError = undefined;
       applyTopLevel(payload);
       const list = payload.choices;
       if (list !== undefined && list !== null) {
@@ -170,6 +195,7 @@ export function createOpenAiAssembler(options: OpenAiAssemblerOptions = {}): Ope
         }
       }
       if (sink !== undefined) sink.emit({ type: 'chunk', choice: list && list.length > 0 ? (list[0]!.index ?? 0) : 0, snapshot, chunk: payload });
+      if (chunkError !== undefined) throw errorOfChunk(payload, chunkError, position, build(false));
       return payload;
     },
 
@@ -178,6 +204,7 @@ export function createOpenAiAssembler(options: OpenAiAssemblerOptions = {}): Ope
     finish(terminated: boolean, lenient: boolean): ChatCompletion {
       const problem = truncation(terminated);
       if (problem !== undefined && !lenient) throw new TruncatedStreamError(problem, { partial: build(true) });
+      sortChoices();
       if (sink !== undefined) for (const state of choices) finishChoice(state, sink);
       return build(true);
     },
@@ -195,11 +222,23 @@ export function createOpenAiAssembler(options: OpenAiAssemblerOptions = {}): Ope
     if (terminated || (choices.length > 0 && unfinished === 0)) return undefined;
     const counted = `${chunks} chunk${chunks === 1 ? '' : 's'} arrived`;
     if (choices.length === 0) return `The stream ended without [DONE] before any choice started (${counted})`;
+    sortChoices();
     const open = choices.filter((c) => c.finishReason === null).map((c) => c.index);
     const which = open.length === 1 ? `choice ${open[0]} has` : `choices ${open.join(', ')} have`;
     return `The stream ended without [DONE] and ${which} no finish_reason (${counted})`;
   }
 }
 
-/** The top-level fields the assembler reads by name; every other one is kept as it comes. */
-const KNOWN_TOP_LEVEL: ReadonlySet<string> = new Set(['id', 'created', 'model', 'system_fingerprint', 'service_tier', 'choices', 'object', 'usage', 'x_groq', 'obfuscation']);
+/** The top-level fields the assembler reads by name; every other one is kept as it comes. `error`: rule 3. */
+const KNOWN_TOP_LEVEL: ReadonlySet<string> = new Set(['id', 'created', 'model', 'system_fingerprint', 'service_tier', 'choices', 'object', 'usage', 'x_groq', 'obfuscation', 'error']);
+
+/** The ProviderError of a chunk that carried `error` beside its choices (rule 3), with the whole chunk as its payload. */
+function errorOfChunk(payload: ChatCompletionChunk, error: unknown, position: ChunkPosition | undefined, partial: ChatCompletion): ProviderError {
+  const from = providerErrorFrom({ error }, position ? { ...position } : {})!;
+  const init: ConstructorParameters<typeof ProviderError>[0] = { message: from.providerMessage, payload, partial, ...position };
+  if (from.type !== undefined) init.type = from.type;
+  if (from.providerCode !== undefined) init.code = from.providerCode;
+  if (from.status !== undefined) init.status = from.status;
+  if (from.param !== undefined) init.param = from.param;
+  return new ProviderError(init);
+}

@@ -3,20 +3,25 @@
  *
  * - `message.role`: the first non-empty role (default `"assistant"`);
  * - `message.content` / `message.refusal`: the concatenated text, `null` when no non-empty
- *   text arrived (`""` placeholders on the role chunk don't count);
+ *   text arrived (`""` placeholders on the role chunk don't count); content sent as an array of
+ *   parts follows merge rule 2 (assembly/content-parts.ts);
+ * - the delta is the source of truth; a chunk-level `message` beside it (merge rule 5) is read
+ *   only by a choice that has no `delta` at all;
  * - `finish_reason`: the last non-empty one (a later `null`, as OpenRouter sends on its usage
  *   chunk, doesn't erase it), `null` when none came;
  * - tool calls (tool-calls.ts), legacy `function_call` (`name` first non-empty, `arguments`
  *   concatenated), logprobs (logprobs.ts), unknown delta fields (message-fields.ts);
  * - unknown choice fields (OpenRouter `native_finish_reason`, vLLM `stop_reason`, Azure
- *   `content_filter_results`) keep their last non-null value;
+ *   `content_filter_results`) keep their last non-null value; arrays (vLLM `token_ids`)
+ *   accumulate (merge rule 1);
  * - `delta.obfuscation` (padding) is dropped.
  */
 import { countKeys } from '../../assembly/count-keys.js';
 import { appendText, createTextGrowth, type TextGrowth } from '../../assembly/growing-text.js';
 import { jsonText } from '../../assembly/json-text.js';
 import { createIncrementalJson, type IncrementalJson } from '../../assembly/incremental-json.js';
-import { keepUnknownFields, setOwnField } from '../../assembly/own-field.js';
+import { copyKeptFields, keepUnknownFieldsMerging } from '../../assembly/array-merge.js';
+import { ContentParts, textOf } from '../../assembly/content-parts.js';
 import type { EventSink } from './event-sink.js';
 import { appendLogprobs, logprobsSnapshot, type LogprobLists } from './logprobs.js';
 import { applyMessageField, copyMessageFields, finishReasoning, type MessageFields } from './message-fields.js';
@@ -27,8 +32,11 @@ export interface ChoiceState {
   index: number;
   /** `""` until a non-empty role arrived. */
   role: string;
+  /** The content text (since the last part list, once `parts` exists). */
   content: string;
   contentGrowth: TextGrowth;
+  /** Content as parts, once a delta sent `content` as an array (rule 2); `content` then holds the text after them. */
+  parts: ContentParts | undefined;
   refusal: string;
   refusalGrowth: TextGrowth;
   finishReason: string | null;
@@ -52,6 +60,7 @@ export function createChoice(index: number): ChoiceState {
     role: '',
     content: '',
     contentGrowth: createTextGrowth(),
+    parts: undefined,
     refusal: '',
     refusalGrowth: createTextGrowth(),
     finishReason: null,
@@ -81,6 +90,10 @@ export function createChoice(index: number): ChoiceState {
 export function applyChoice(state: ChoiceState, choice: ChunkChoice, sink: EventSink | undefined): boolean {
   const delta = choice.delta;
   if (delta !== undefined && delta !== null) applyDelta(state, delta, sink);
+  else {
+    const message = choice.message;
+    if (typeof message === 'object' && message !== null) applyDelta(state, message as ChunkDelta, sink);
+  }
   const logprobs = choice.logprobs;
   if (logprobs !== undefined && logprobs !== null) appendLogprobs((state.logprobs ??= { content: null, refusal: null }), logprobs, state.index, sink);
   const reason = choice.finish_reason;
@@ -90,15 +103,15 @@ export function applyChoice(state: ChoiceState, choice: ChunkChoice, sink: Event
   if (logprobs !== undefined) known++;
   if (reason !== undefined) known++;
   if (choice.index !== undefined) known++;
-  if (countKeys(choice) !== known) state.extras = keepUnknownFields(state.extras, choice, KNOWN_IN_CHOICE);
+  if (countKeys(choice) !== known) state.extras = keepUnknownFieldsMerging(state.extras, choice, KNOWN_IN_CHOICE);
   if (typeof reason !== 'string' || reason === '') return false;
   const first = state.finishReason === null;
   state.finishReason = reason;
   return first;
 }
 
-/** The choice fields read by name; every other one is kept as it comes (last non-null value). */
-const KNOWN_IN_CHOICE: ReadonlySet<string> = new Set(['delta', 'index', 'finish_reason', 'logprobs']);
+/** The choice fields read by name; every other one is kept as it comes (last non-null value, arrays accumulated). `message`: rule 5. */
+const KNOWN_IN_CHOICE: ReadonlySet<string> = new Set(['delta', 'index', 'finish_reason', 'logprobs', 'message']);
 
 function applyDelta(state: ChoiceState, delta: ChunkDelta, sink: EventSink | undefined): void {
   // Most deltas are one content fragment or only tool-call fragments: no walk over the keys for those.
@@ -120,7 +133,8 @@ function applyDelta(state: ChoiceState, delta: ChunkDelta, sink: EventSink | und
         if (state.role === '') state.role = value as string;
         break;
       case 'content':
-        if (value !== '') appendContent(state, value as string, sink);
+        if (typeof value !== 'string') applyContentParts(state, value as unknown[], sink);
+        else if (value !== '') appendContent(state, value, sink);
         break;
       case 'refusal':
         if (value !== '') {
@@ -151,11 +165,32 @@ function applyToolCalls(state: ChoiceState, fragments: ChunkToolCall[], sink: Ev
 function appendContent(state: ChoiceState, text: string, sink: EventSink | undefined): void {
   state.content = appendText(state.contentGrowth, text);
   if (sink === undefined) return;
-  sink.emit({ type: 'content.delta', choice: state.index, snapshot: sink.snapshot, delta: text, content: state.content });
+  sink.emit({ type: 'content.delta', choice: state.index, snapshot: sink.snapshot, delta: text, content: contentText(state) });
   if (!sink.partialContent) return;
   const json = (state.contentJson ??= createIncrementalJson());
   json.feed(text);
   if (json.error === undefined) sink.emit({ type: 'content.partial', choice: state.index, snapshot: sink.snapshot, partial: json.partial(), openPath: json.openPath() });
+}
+
+/** A delta's `content` as a list of parts: the text so far becomes a text part before them. */
+function applyContentParts(state: ChoiceState, list: unknown[], sink: EventSink | undefined): void {
+  const parts = (state.parts ??= new ContentParts());
+  if (state.content !== '') {
+    parts.add(state.content);
+    state.content = '';
+    state.contentGrowth = createTextGrowth();
+  }
+  parts.add(list);
+  if (sink === undefined) return;
+  for (let i = 0; i < list.length; i++) {
+    const text = textOf(list[i]);
+    if (text !== undefined && text !== '') sink.emit({ type: 'content.delta', choice: state.index, snapshot: sink.snapshot, delta: text, content: parts.textSoFar });
+  }
+}
+
+/** All the content text of the choice (text parts and plain string content). */
+function contentText(state: ChoiceState): string {
+  return state.parts === undefined ? state.content : state.parts.textSoFar + state.content;
 }
 
 function applyFunctionCall(state: ChoiceState, fn: { name?: unknown; arguments?: unknown }): void {
@@ -171,7 +206,8 @@ export function finishChoice(state: ChoiceState, sink: EventSink): void {
   if (state.done) return;
   state.done = true;
   const choice = state.index;
-  if (state.content !== '') sink.emit({ type: 'content.done', choice, snapshot: sink.snapshot, content: state.content });
+  const content = contentText(state);
+  if (content !== '') sink.emit({ type: 'content.done', choice, snapshot: sink.snapshot, content });
   if (state.refusal !== '') sink.emit({ type: 'refusal.done', choice, snapshot: sink.snapshot, refusal: state.refusal });
   if (state.fields !== undefined) finishReasoning(state.fields, choice, sink);
   if (state.toolCalls !== undefined) finishToolCalls(state.toolCalls, choice, sink);
@@ -185,7 +221,7 @@ export function finishChoice(state: ChoiceState, sink: EventSink): void {
 export function choiceSnapshot(state: ChoiceState, final: boolean): ChatCompletionChoice {
   const message: ChatCompletionMessage = {
     role: state.role === '' ? 'assistant' : state.role,
-    content: state.content === '' ? null : state.content,
+    content: state.parts !== undefined ? (state.parts.value(state.content) as ChatCompletionMessage['content']) : state.content === '' ? null : state.content,
     refusal: state.refusal === '' ? null : state.refusal,
   };
   if (state.toolCalls !== undefined && state.toolCalls.list.length > 0) message.tool_calls = toolCallsSnapshot(state.toolCalls);
@@ -194,6 +230,6 @@ export function choiceSnapshot(state: ChoiceState, final: boolean): ChatCompleti
   if (state.fields !== undefined) copyMessageFields(state.fields, message);
   const choice: ChatCompletionChoice = { index: state.index, message, logprobs: logprobsSnapshot(state.logprobs, final), finish_reason: state.finishReason };
   const extras = state.extras;
-  if (extras !== undefined) for (const key in extras) setOwnField(choice, key, extras[key]);
+  if (extras !== undefined) copyKeptFields(choice, extras);
   return choice;
 }

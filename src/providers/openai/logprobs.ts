@@ -7,7 +7,12 @@
  *
  * A kind's list starts when a chunk sends an array for it (even `[]`); the final value of a
  * kind never sent is `null`, and `logprobs` is `null` when no chunk carried logprobs at all.
+ * Other fields of `logprobs` (merge rule 9) are kept, after `content` and `refusal`: arrays
+ * accumulate, other values keep their last non-null value. Unknown fields of a token entry are
+ * kept by the store (it keeps such a token as it came).
  */
+import { copyKeptFields, keepUnknownFieldsMerging } from '../../assembly/array-merge.js';
+import { countKeys } from '../../assembly/count-keys.js';
 import { createLogprobStore, defineLogprobList, type LogprobStore } from '../../assembly/logprob-store.js';
 import type { TokenLogprob } from '../../assembly/events.js';
 import type { EventSink } from './event-sink.js';
@@ -16,7 +21,11 @@ import type { ChatCompletionLogprobs, ChunkLogprobs } from './types.js';
 export interface LogprobLists {
   content: LogprobStore<TokenLogprob> | null;
   refusal: LogprobStore<TokenLogprob> | null;
+  /** Other fields of `logprobs`, created on first use. */
+  extras?: Record<string, unknown> | undefined;
 }
+
+const KNOWN_IN_LOGPROBS: ReadonlySet<string> = new Set(['content', 'refusal']);
 
 /**
  * Appends a chunk's logprob tokens to the lists, emitting one `logprobs.token` per token.
@@ -33,6 +42,10 @@ export function appendLogprobs(lists: LogprobLists, logprobs: ChunkLogprobs, cho
   if (Array.isArray(content)) lists.content = appendTokens(lists.content, content, 'content', choice, sink);
   const refusal = logprobs.refusal;
   if (Array.isArray(refusal)) lists.refusal = appendTokens(lists.refusal, refusal, 'refusal', choice, sink);
+  let known = 0;
+  if (content !== undefined) known++;
+  if (refusal !== undefined) known++;
+  if (countKeys(logprobs) !== known) lists.extras = keepUnknownFieldsMerging(lists.extras, logprobs, KNOWN_IN_LOGPROBS);
 }
 
 function appendTokens(
@@ -61,5 +74,6 @@ export function logprobsSnapshot(lists: LogprobLists | undefined, final: boolean
   const out: ChatCompletionLogprobs = { content: null, refusal: null };
   if (lists.content !== null) defineLogprobList(out, 'content', lists.content, final);
   if (lists.refusal !== null) defineLogprobList(out, 'refusal', lists.refusal, final);
+  if (lists.extras !== undefined) copyKeptFields(out as unknown as Record<string, unknown>, lists.extras);
   return out;
 }

@@ -1,21 +1,25 @@
 /**
- * Which call of a choice a `delta.tool_calls[]` fragment belongs to. Servers differ: OpenAI
- * sends `index` on every fragment and `id` on the first; some repeat `id` on every fragment;
- * some leave `index` out; some reuse index 0 for every call. The rule, in order:
+ * Which call of a choice a `delta.tool_calls[]` fragment belongs to (merge rule 8). Servers
+ * differ: OpenAI sends `index` on every fragment and `id` on the first; some repeat `id` on
+ * every fragment; some leave `index` out; some reuse index 0 for every call. An explicit
+ * `index` always wins over matching by `id`. The rule, in order:
  *
- * 1. A fragment whose non-empty `id` matches a call of this choice belongs to that call.
- * 2. A fragment with a new `id`:
- *    - with an `index` whose newest call has no id yet: that call (the id arrived late);
- *    - with an `index` no call uses: a new call at that index;
- *    - otherwise (its `index` belongs to a call with another id, or it has no `index`): a new
- *      call, appended after the others at the next free index (largest index + 1).
- * 3. A fragment without `id` (or with `id: ""`):
- *    - with an `index`: the newest call started with that (wire) index, else a new call at
- *      that index (at the next free one if another call already holds it);
- *    - without `index`: the most recently started call of the choice, else a new call 0.
+ * 1. A fragment with an `index` and a non-empty `id`:
+ *    - the call that owns the `id`, when that call was started with the same `index`;
+ *    - else the newest call started with that `index`, when it has no id yet (the id came late);
+ *    - else a new call: at that index when no call holds it, otherwise at the next free index
+ *      (largest index + 1). So an `index` that differs from the one of the call owning the `id`
+ *      starts a second call (two calls, not one with arguments `"{}{}"`).
+ * 2. A fragment with a non-empty `id` and no `index`: the call that owns the `id`, else a new
+ *    call at the next free index.
+ * 3. A fragment with an `index` and no `id` (or `id: ""`): the newest call started with that
+ *    index, else a new call at that index (at the next free one if another call holds it).
+ * 4. Neither: the most recently started call of the choice, else a new call 0.
  *
- * So every call has a unique `index` (the one in events and the final order), and `wireIndex`
- * remembers the index the server used, to route later fragments that name only it.
+ * Every call has a unique `index` (the one in events and the final order), and `wireIndex`
+ * remembers the index the server used, to route later fragments that name only it. Indexes may
+ * be sparse and arrive in any order: calls are kept in maps and put in index order when the list
+ * is read, so 100,000 calls cost linear time (issue 19, item 4).
  */
 import { createTextGrowth, type TextGrowth } from '../../assembly/growing-text.js';
 import type { IncrementalJson } from '../../assembly/incremental-json.js';
@@ -29,6 +33,8 @@ export interface ToolCallSlot {
   id: string;
   /** `""` until a non-empty type arrived (the final object defaults it to `"function"`). */
   type: string;
+  /** A custom tool call (`custom: {name, input}` fragments): `input` is kept in `arguments`. */
+  custom: boolean;
   /** `""` until a non-empty name arrived. */
   name: string;
   arguments: string;
@@ -36,6 +42,8 @@ export interface ToolCallSlot {
   argumentsGrowth: TextGrowth;
   /** Unknown fields of the call (last non-null value), e.g. Gemini's `extra_content`. */
   extras: Record<string, unknown> | undefined;
+  /** Unknown fields of `function` (last non-null value). */
+  functionExtras: Record<string, unknown> | undefined;
   /** `tool_call.start` was emitted. */
   started: boolean;
   /** `tool_call.done` was emitted. */
@@ -47,7 +55,7 @@ export interface ToolCallSlot {
 }
 
 export interface ToolCallSlots {
-  /** The calls, sorted by `index`. Shared: read, never change. */
+  /** The calls, sorted by `index` (sorted when read after calls came out of order). Shared: read, never change. */
   readonly list: readonly ToolCallSlot[];
   /** The slot the fragment belongs to, created when new (see the rule above). */
   slotFor(id: string | undefined, wireIndex: number | undefined): ToolCallSlot;
@@ -66,41 +74,56 @@ export interface ToolCallSlots {
  */
 export function createToolCallSlots(): ToolCallSlots {
   const list: ToolCallSlot[] = [];
+  let sorted = true;
+  /** Largest index in use (-1: none). */
+  let largest = -1;
+  const byIndex = new Map<number, ToolCallSlot>();
   /** The newest call started with each wire index (reused indexes: the later call takes over). */
   const byWire = new Map<number, ToolCallSlot>();
-  /** Most recently started call (rule 3, no index). */
+  /** The newest call with each id. */
+  const byId = new Map<string, ToolCallSlot>();
+  /** Most recently started call (rule 4). */
   let newest: ToolCallSlot | undefined;
 
   const open = (id: string, wireIndex: number | undefined, index: number): ToolCallSlot => {
-    const slot: ToolCallSlot = { index, wireIndex, id, type: '', name: '', arguments: '', argumentsGrowth: createTextGrowth(), extras: undefined, started: false, done: false, json: undefined, fed: 0 };
-    let at = list.length;
-    while (at > 0 && list[at - 1]!.index > index) at--;
-    if (at === list.length) list.push(slot);
-    else list.splice(at, 0, slot);
+    const slot: ToolCallSlot = { index, wireIndex, id, type: '', custom: false, name: '', arguments: '', argumentsGrowth: createTextGrowth(), extras: undefined, functionExtras: undefined, started: false, done: false, json: undefined, fed: 0 };
+    if (index < largest) sorted = false;
+    else largest = index;
+    list.push(slot);
+    byIndex.set(index, slot);
     if (wireIndex !== undefined) byWire.set(wireIndex, slot);
+    if (id !== '') byId.set(id, slot);
     newest = slot;
     return slot;
   };
 
-  // `list` is sorted by index, so the largest is the last.
-  const nextFree = () => (list.length === 0 ? 0 : list[list.length - 1]!.index + 1);
-  const free = (index: number) => !list.some((s) => s.index === index);
+  const at = (index: number) => (byIndex.has(index) ? largest + 1 : index);
 
   const withId = (id: string, wireIndex: number | undefined): ToolCallSlot => {
-    if (newest !== undefined && newest.id === id) return newest;
-    for (let i = 0; i < list.length; i++) if (list[i]!.id === id) return list[i]!;
-    if (wireIndex === undefined) return open(id, undefined, nextFree());
+    const owner = newest !== undefined && newest.id === id ? newest : byId.get(id);
+    if (wireIndex === undefined) return owner ?? open(id, undefined, largest + 1);
+    if (owner !== undefined && (owner.wireIndex ?? owner.index) === wireIndex) return owner;
     const slot = byWire.get(wireIndex);
-    if (slot === undefined) return open(id, wireIndex, free(wireIndex) ? wireIndex : nextFree());
-    return slot.id === '' ? slot : open(id, wireIndex, nextFree());
+    if (slot !== undefined && slot.id === '') {
+      slot.id = id;
+      byId.set(id, slot);
+      return slot;
+    }
+    return open(id, wireIndex, slot === undefined ? at(wireIndex) : largest + 1);
   };
 
   return {
-    list,
+    get list() {
+      if (!sorted) {
+        list.sort((a, b) => a.index - b.index);
+        sorted = true;
+      }
+      return list;
+    },
     slotFor(id, wireIndex) {
       if (id !== undefined) return withId(id, wireIndex);
       if (wireIndex === undefined) return newest ?? open('', undefined, 0);
-      return byWire.get(wireIndex) ?? open('', wireIndex, free(wireIndex) ? wireIndex : nextFree());
+      return byWire.get(wireIndex) ?? open('', wireIndex, at(wireIndex));
     },
   };
 }

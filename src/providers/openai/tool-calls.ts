@@ -5,6 +5,12 @@
  * concatenation of every fragment, unknown call fields keep their last non-null value.
  * Which call a fragment belongs to is decided in tool-call-slots.ts.
  *
+ * Custom tool calls (merge rule 7: `type: "custom"`, `custom: {name, input}` fragments) assemble
+ * the same way: `custom.input` concatenated (held in `arguments`), `name` from the first
+ * fragment that has one; the final call is `{id, type: "custom", custom: {name, input}}`, with
+ * no `function` object, and the events say `kind: "custom"`. `custom` is read on the path for
+ * fragments with fields beyond the function-call ones, so function fragments pay nothing for it.
+ *
  * Arguments of another type than string (a server that sends the parsed object) are taken
  * as their JSON text. In `tool_call.done`, arguments `""` (no-argument calls on some servers)
  * parse as `{}`; invalid JSON gives `parsed: undefined` and a ParseError in `error`.
@@ -51,6 +57,11 @@ export function applyToolCallFragment(slots: ToolCallSlots, fragment: ChunkToolC
     if (typeof args === 'string') delta = args;
     else if (args !== undefined && args !== null) delta = jsonText(args);
     if (delta !== '') slot.arguments = appendText(slot.argumentsGrowth, delta);
+    // Fields of `function` other than name and arguments (rule 9), looked for the same way.
+    let inFunction = 0;
+    if (name !== undefined) inFunction++;
+    if (args !== undefined) inFunction++;
+    if (countKeys(fn) !== inFunction) slot.functionExtras = keepUnknownFields(slot.functionExtras, fn, KNOWN_IN_FUNCTION);
   }
   // Unknown fields are looked for only when the fragment has more keys than the known ones it sent.
   let known = 0;
@@ -58,12 +69,29 @@ export function applyToolCallFragment(slots: ToolCallSlots, fragment: ChunkToolC
   if (id !== undefined) known++;
   if (type !== undefined) known++;
   if (fn !== undefined) known++;
-  if (countKeys(fragment) !== known) slot.extras = keepUnknownFields(slot.extras, fragment, KNOWN_IN_TOOL_CALL);
+  if (countKeys(fragment) !== known) {
+    const custom = fragment.custom;
+    if (typeof custom === 'object' && custom !== null && !Array.isArray(custom)) {
+      slot.custom = true;
+      const { name, input } = custom as { name?: unknown; input?: unknown };
+      if (slot.name === '' && typeof name === 'string') slot.name = name;
+      const text = typeof input === 'string' ? input : input !== undefined && input !== null ? jsonText(input) : '';
+      if (text !== '') {
+        slot.arguments = appendText(slot.argumentsGrowth, text);
+        delta += text;
+      }
+    }
+    slot.extras = keepUnknownFields(slot.extras, fragment, KNOWN_IN_TOOL_CALL);
+  }
   if (sink !== undefined) emitFragment(slot, delta, choice, sink);
 }
 
 /** The tool-call fields read by name; every other one is kept as it comes (last non-null value). */
-const KNOWN_IN_TOOL_CALL: ReadonlySet<string> = new Set(['index', 'id', 'type', 'function']);
+const KNOWN_IN_TOOL_CALL: ReadonlySet<string> = new Set(['index', 'id', 'type', 'function', 'custom']);
+
+const KNOWN_IN_FUNCTION: ReadonlySet<string> = new Set(['name', 'arguments']);
+
+const kindOf = (slot: ToolCallSlot) => (slot.custom ? 'custom' : 'function');
 
 function emitFragment(slot: ToolCallSlot, delta: string, choice: number, sink: EventSink): void {
   if (slot.started) {
@@ -77,7 +105,7 @@ function emitFragment(slot: ToolCallSlot, delta: string, choice: number, sink: E
 /** `tool_call.start`, then the arguments that arrived before it, as one delta. */
 function startCall(slot: ToolCallSlot, choice: number, sink: EventSink): void {
   slot.started = true;
-  sink.emit({ type: 'tool_call.start', choice, snapshot: sink.snapshot, index: slot.index, id: slot.id === '' ? undefined : slot.id, name: slot.name });
+  sink.emit({ type: 'tool_call.start', choice, snapshot: sink.snapshot, index: slot.index, id: slot.id === '' ? undefined : slot.id, name: slot.name, kind: kindOf(slot) });
   if (slot.arguments !== '') emitArguments(slot, slot.arguments, choice, sink);
 }
 
@@ -92,6 +120,7 @@ function emitArguments(slot: ToolCallSlot, delta: string, choice: number, sink: 
 class ArgumentsDelta {
   readonly type = 'tool_call.arguments.delta' as const;
   readonly index: number;
+  readonly kind: 'function' | 'custom';
   readonly arguments: string;
   readonly #slot: ToolCallSlot | undefined;
   readonly #upTo: number;
@@ -104,8 +133,10 @@ class ArgumentsDelta {
     partial: boolean,
   ) {
     this.index = slot.index;
+    this.kind = kindOf(slot);
     this.arguments = slot.arguments;
-    this.#slot = partial ? slot : undefined;
+    // A custom call's input is free text: no JSON to parse.
+    this.#slot = partial && !slot.custom ? slot : undefined;
     this.#upTo = slot.arguments.length;
   }
 
@@ -138,7 +169,8 @@ export function finishToolCalls(slots: ToolCallSlots, choice: number, sink: Even
     if (!slot.started) startCall(slot, choice, sink);
     let parsed: unknown;
     let error: ParseError | undefined;
-    if (slot.arguments === '') parsed = {};
+    if (slot.custom) parsed = slot.arguments;
+    else if (slot.arguments === '') parsed = {};
     else {
       try {
         parsed = JSON.parse(slot.arguments);
@@ -155,6 +187,7 @@ export function finishToolCalls(slots: ToolCallSlots, choice: number, sink: Even
       choice,
       snapshot: sink.snapshot,
       index: slot.index,
+      kind: kindOf(slot),
       id: slot.id === '' ? undefined : slot.id,
       name: slot.name,
       arguments: slot.arguments,
@@ -164,22 +197,30 @@ export function finishToolCalls(slots: ToolCallSlots, choice: number, sink: Even
   }
 }
 
-/** The calls in the final shape: `{ id, type, function: { name, arguments } }`, sorted by index. */
+/** The calls in the final shape: `{ id, type, function: { name, arguments } }` (custom: `{ id, type, custom: { name, input } }`), sorted by index. */
 export function toolCallsSnapshot(slots: ToolCallSlots): ChatCompletionToolCall[] {
   const list = slots.list;
   const out: ChatCompletionToolCall[] = new Array(list.length);
   for (let i = 0; i < list.length; i++) {
     const slot = list[i]!;
-    const call: ChatCompletionToolCall = {
-      id: slot.id,
-      type: slot.type === '' ? 'function' : slot.type,
-      function: { name: slot.name, arguments: slot.arguments },
-    };
+    const call = (
+      slot.custom
+        ? { id: slot.id, type: slot.type === '' ? 'custom' : slot.type, custom: { name: slot.name, input: slot.arguments } }
+        : { id: slot.id, type: slot.type === '' ? 'function' : slot.type, function: functionOf(slot) }
+    ) as ChatCompletionToolCall;
     const extras = slot.extras;
     if (extras !== undefined) for (const key in extras) setOwnField(call, key, extras[key]);
     out[i] = call;
   }
   return out;
+}
+
+/** `{ name, arguments }`, then the function's unknown fields. */
+function functionOf(slot: ToolCallSlot): { name: string; arguments: string } {
+  const fn = { name: slot.name, arguments: slot.arguments };
+  const extras = slot.functionExtras;
+  if (extras !== undefined) for (const key in extras) setOwnField(fn, key, extras[key]);
+  return fn;
 }
 
 export { createToolCallSlots, type ToolCallSlots };

@@ -21,7 +21,8 @@ export interface ChunkToolCall {
 /** What one chunk adds to a choice's message. */
 export interface ChunkDelta {
   role?: string | null;
-  content?: string | null;
+  /** A string, or (some servers, rule 2) an array of typed parts. */
+  content?: string | ContentPart[] | null;
   refusal?: string | null;
   tool_calls?: ChunkToolCall[] | null;
   /** Legacy (pre-tools) function calling. */
@@ -65,8 +66,11 @@ export interface ChatCompletionChunk {
 export interface ChatCompletionToolCall {
   /** `""` when the server never sent an id (some OpenAI-compatible servers don't). */
   id: string;
-  type: 'function' | (string & {});
-  function: { name: string; arguments: string };
+  type: 'function' | 'custom' | (string & {});
+  /** A function call's name and JSON arguments; absent on a custom tool call. */
+  function?: { name: string; arguments: string };
+  /** A custom tool call's name and free-text input (`type: "custom"`); absent on a function call. */
+  custom?: { name: string; input: string };
   [k: string]: unknown;
 }
 
@@ -77,8 +81,11 @@ export interface ChatCompletionFunctionCall {
 
 export interface ChatCompletionMessage {
   role: 'assistant' | (string & {});
-  /** `null` when no non-empty content arrived. */
-  content: string | null;
+  /**
+   * `null` when no non-empty content arrived. An array of parts only when the server sent content
+   * as parts and some part is not text (Mistral's `thinking` parts); all-text parts are a string.
+   */
+  content: string | ContentPart[] | null;
   /** `null` when no non-empty refusal arrived. */
   refusal: string | null;
   /** Present only when a tool call arrived. */
@@ -89,9 +96,16 @@ export interface ChatCompletionMessage {
   [k: string]: unknown;
 }
 
+/** One part of content sent as an array (`{type: "text", text}`, `{type: "thinking", thinking: [...]}`, …). */
+export interface ContentPart {
+  type: string;
+  [k: string]: unknown;
+}
+
 export interface ChatCompletionLogprobs {
   content: TokenLogprob[] | null;
   refusal: TokenLogprob[] | null;
+  [k: string]: unknown;
 }
 
 export interface ChatCompletionChoice {

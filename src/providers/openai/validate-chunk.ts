@@ -8,9 +8,16 @@
  * - `null` anywhere means "not sent";
  * - everything else of the wrong type (`choices: "x"`, `delta: 3`, `content: {}`) is a
  *   ParseError naming the JSON path: `choices[0].delta must be an object, got a string`.
- * Provider error payloads (`{"error": …}`, `{"object": "error", …}`) become a ProviderError.
+ * - `delta.content` may be an array of parts (merge rule 2);
+ * - a choice without `delta` is checked by its chunk-level `message`, which then stands for it
+ *   (merge rule 5);
+ * - an `index` above MAX_INDEX is a LimitError (assembly/index-limit.ts).
+ * Provider error payloads (`{"error": …}`, `{"object": "error", …}`) become a ProviderError;
+ * an `error` on a chunk that carries choices is left to the assembler, which applies the chunk
+ * first (merge rule 3: the partial response keeps that chunk's usage).
  */
 import { describeValue } from '../../assembly/describe-value.js';
+import { MAX_INDEX, indexLimitError } from '../../assembly/index-limit.js';
 import { ParseError } from '../../errors.js';
 import { providerErrorFrom } from '../../transports/provider-error.js';
 import type { ChatCompletionChunk } from './types.js';
@@ -34,11 +41,11 @@ export interface ChunkPosition {
 export function assertChatCompletionChunk(payload: unknown, position?: ChunkPosition): asserts payload is ChatCompletionChunk {
   if (!isObject(payload)) fail('The chunk', { path: '', expected: 'a JSON object', value: payload }, position);
   const p = payload as Record<string, unknown>;
-  if ((p.error !== undefined && p.error !== null) || p.object === 'error') {
+  const choices = p.choices;
+  if (((p.error !== undefined && p.error !== null) || p.object === 'error') && !(Array.isArray(choices) && choices.length > 0)) {
     const error = providerErrorFrom(payload, position);
     if (error) throw error;
   }
-  const choices = p.choices;
   if (choices !== undefined && choices !== null) {
     if (!Array.isArray(choices)) fail('choices', { path: '', expected: 'an array', value: choices }, position);
     for (let i = 0; i < choices.length; i++) {
@@ -61,7 +68,7 @@ function choiceProblem(choice: unknown): Problem | undefined {
   if (!isObject(choice)) return { path: '', expected: 'an object', value: choice };
   const c = choice as Record<string, unknown>;
   const index = c.index;
-  if (index !== undefined && index !== null && !isIndex(index)) return { path: '.index', expected: INDEX, value: index };
+  if (index !== undefined && index !== null && !isSmallIndex(index)) return { path: '.index', expected: INDEX, value: index };
   if (notString(c.finish_reason)) return { path: '.finish_reason', expected: 'a string', value: c.finish_reason };
   const logprobs = c.logprobs;
   if (logprobs !== undefined && logprobs !== null) {
@@ -71,30 +78,36 @@ function choiceProblem(choice: unknown): Problem | undefined {
     if (problem !== undefined) return problem;
   }
   const delta = c.delta;
-  if (delta === undefined || delta === null) return undefined;
-  if (!isObject(delta)) return { path: '.delta', expected: 'an object', value: delta };
+  if (delta !== undefined && delta !== null) return deltaProblem(delta, '.delta');
+  const message = c.message;
+  return message !== undefined && message !== null && isObject(message) ? deltaProblem(message, '.message') : undefined;
+}
+
+function deltaProblem(delta: unknown, at: string): Problem | undefined {
+  if (!isObject(delta)) return { path: at, expected: 'an object', value: delta };
   const d = delta as Record<string, unknown>;
-  if (notString(d.role)) return { path: '.delta.role', expected: 'a string', value: d.role };
-  if (notString(d.content)) return { path: '.delta.content', expected: 'a string', value: d.content };
-  if (notString(d.refusal)) return { path: '.delta.refusal', expected: 'a string', value: d.refusal };
+  if (notString(d.role)) return { path: `${at}.role`, expected: 'a string', value: d.role };
+  const content = d.content;
+  if (notString(content) && !(Array.isArray(content) && content.every(isPart))) return { path: `${at}.content`, expected: 'a string or an array of parts', value: content };
+  if (notString(d.refusal)) return { path: `${at}.refusal`, expected: 'a string', value: d.refusal };
   const calls = d.tool_calls;
   if (calls !== undefined && calls !== null) {
-    if (!Array.isArray(calls)) return { path: '.delta.tool_calls', expected: 'an array', value: calls };
+    if (!Array.isArray(calls)) return { path: `${at}.tool_calls`, expected: 'an array', value: calls };
     for (let j = 0; j < calls.length; j++) {
       const problem = toolCallProblem(calls[j]);
-      if (problem !== undefined) return { ...problem, path: `.delta.tool_calls[${j}]${problem.path}` };
+      if (problem !== undefined) return { ...problem, path: `${at}.tool_calls[${j}]${problem.path}` };
     }
   }
   const fn = d.function_call;
   if (fn === undefined || fn === null) return undefined;
   const problem = functionProblem(fn);
-  return problem && { ...problem, path: `.delta.function_call${problem.path}` };
+  return problem && { ...problem, path: `${at}.function_call${problem.path}` };
 }
 
 function toolCallProblem(call: unknown): Problem | undefined {
   if (!isObject(call)) return { path: '', expected: 'an object', value: call };
   const t = call as Record<string, unknown>;
-  if (t.index !== undefined && t.index !== null && !isIndex(t.index)) return { path: '.index', expected: INDEX, value: t.index };
+  if (t.index !== undefined && t.index !== null && !isSmallIndex(t.index)) return { path: '.index', expected: INDEX, value: t.index };
   if (notString(t.id)) return { path: '.id', expected: 'a string', value: t.id };
   if (notString(t.type)) return { path: '.type', expected: 'a string', value: t.type };
   if (t.function === undefined || t.function === null) return undefined;
@@ -126,6 +139,11 @@ function notObject(value: unknown): boolean {
   return value !== undefined && value !== null && !isObject(value);
 }
 
+/** A content part: an object with a string `type` (or a string, taken as a text part). */
+function isPart(value: unknown): boolean {
+  return typeof value === 'string' || (isObject(value) && typeof (value as Record<string, unknown>).type === 'string');
+}
+
 function isObject(value: unknown): boolean {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -134,6 +152,12 @@ function isIndex(value: unknown): boolean {
   return typeof value === 'number' && Number.isInteger(value) && value >= 0;
 }
 
+/** A valid index within the limit. */
+function isSmallIndex(value: unknown): boolean {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= MAX_INDEX;
+}
+
 function fail(at: string, problem: Problem, position: ChunkPosition | undefined): never {
+  if (problem.expected === INDEX && isIndex(problem.value)) throw indexLimitError(`${at}${problem.path}`, problem.value as number, position);
   throw new ParseError(`${at}${problem.path} must be ${problem.expected}, got ${describeValue(problem.value)}`, position ? { ...position } : {});
 }

@@ -29,7 +29,7 @@ describe('events', () => {
       { type: 'content.delta', choice: 0, delta: 'Hel', content: 'Hel' },
       { type: 'content.delta', choice: 0, delta: 'lo', content: 'Hello' },
       { type: 'content.done', choice: 0, content: 'Hello' },
-      { type: 'usage', choice: 0, usage: { prompt_tokens: 5, completion_tokens: 2, total_tokens: 7 } },
+      { type: 'usage', choice: 0, usage: { prompt_tokens: 5, completion_tokens: 2, total_tokens: 7 }, normalized: { prompt_tokens: 5, completion_tokens: 2, total_tokens: 7, cached_prompt_tokens: null, reasoning_tokens: null, unknown: ['cached_prompt_tokens', 'reasoning_tokens'] } },
       { type: 'finish', choice: 0, reason: 'stop' },
     ]);
     expect(events.at(-1)!.snapshot()).toEqual(final);
@@ -67,26 +67,27 @@ describe('events', () => {
   it('emits tool_call.start, one arguments.delta with the JSON text, and tool_call.done for each whole call', () => {
     const { events } = eventsOf(OLLAMA_WIRE.toolCallsOnFinalLine);
     expect(plain(events, 'tool_call.start', 'tool_call.arguments.delta', 'tool_call.done')).toEqual([
-      { type: 'tool_call.start', choice: 0, index: 0, id: 'call_1', name: 'get_current_weather' },
+      { type: 'tool_call.start', choice: 0, kind: 'function', index: 0, id: 'call_1', name: 'get_current_weather' },
       {
         type: 'tool_call.arguments.delta',
         choice: 0,
+        kind: 'function',
         index: 0,
         delta: '{"location":"Zürich, CH","format":"celsius"}',
         arguments: '{"location":"Zürich, CH","format":"celsius"}',
         partial: { location: 'Zürich, CH', format: 'celsius' },
       },
-      { type: 'tool_call.done', choice: 0, index: 0, id: 'call_1', name: 'get_current_weather', arguments: '{"location":"Zürich, CH","format":"celsius"}', parsed: { location: 'Zürich, CH', format: 'celsius' } },
-      { type: 'tool_call.start', choice: 0, index: 1, id: 'call_2', name: 'get_time' },
-      { type: 'tool_call.arguments.delta', choice: 0, index: 1, delta: '{}', arguments: '{}', partial: {} },
-      { type: 'tool_call.done', choice: 0, index: 1, id: 'call_2', name: 'get_time', arguments: '{}', parsed: {} },
+      { type: 'tool_call.done', choice: 0, kind: 'function', index: 0, id: 'call_1', name: 'get_current_weather', arguments: '{"location":"Zürich, CH","format":"celsius"}', parsed: { location: 'Zürich, CH', format: 'celsius' } },
+      { type: 'tool_call.start', choice: 0, kind: 'function', index: 1, id: 'call_2', name: 'get_time' },
+      { type: 'tool_call.arguments.delta', choice: 0, kind: 'function', index: 1, delta: '{}', arguments: '{}', partial: {} },
+      { type: 'tool_call.done', choice: 0, kind: 'function', index: 1, id: 'call_2', name: 'get_time', arguments: '{}', parsed: {} },
     ]);
   });
 
   it('numbers tool calls by their place in the assembled list, across lines, and leaves id undefined when not sent', () => {
     const { events, final } = eventsOf(OLLAMA_WIRE.toolCallOnDoneFalseLine);
     const start = plain(events, 'tool_call.start');
-    expect(start).toEqual([{ type: 'tool_call.start', choice: 0, index: 0, id: undefined, name: 'get_current_weather' }]);
+    expect(start).toEqual([{ type: 'tool_call.start', choice: 0, kind: 'function', index: 0, id: undefined, name: 'get_current_weather' }]);
     const done = events.find((e) => e.type === 'tool_call.done')!;
     expect((done.snapshot() as { message: { tool_calls: unknown[] } }).message.tool_calls).toHaveLength(1);
     expect(final).toBeDefined();
@@ -157,6 +158,6 @@ describe('events', () => {
     const { events } = eventsOf(referenceBody('ollama-generate-dolphin3-context.ndjson'));
     const done = plain(events, 'content.done')[0] as { content: string };
     expect(done.content.startsWith('A rabbit is')).toBe(true);
-    expect(plain(events, 'usage')).toEqual([{ type: 'usage', choice: 0, usage: { prompt_tokens: 31, completion_tokens: 47, total_tokens: 78 } }]);
+    expect(plain(events, 'usage')).toEqual([{ type: 'usage', choice: 0, usage: { prompt_tokens: 31, completion_tokens: 47, total_tokens: 78 }, normalized: { prompt_tokens: 31, completion_tokens: 47, total_tokens: 78, cached_prompt_tokens: null, reasoning_tokens: null, unknown: ['cached_prompt_tokens', 'reasoning_tokens'] } }]);
   });
 });

@@ -159,7 +159,7 @@ describe('events', () => {
   });
 
   test('every event shares one snapshot function, which returns the response so far', () => {
-    const seen: Array<string | null> = [];
+    const seen: unknown[] = [];
     const events: OpenAiEvent[] = [];
     const assembler = createOpenAiAssembler({
       onEvent: (e) => {

@@ -101,7 +101,7 @@ const DIFFERENCES: Difference[] = [
       eachChoice(theirs, (c, i) => {
         let changed = false;
         (c.message.tool_calls ?? []).forEach((call: Json, j: number) => {
-          const mine: string | undefined = ours.choices[i].message.tool_calls?.[j]?.function.arguments;
+          const mine: string | undefined = ours.choices[i].message.tool_calls?.[j]?.function?.arguments;
           if (mine === undefined || mine === call.function.arguments) return;
           expect(isSubsequence(call.function.arguments, mine), `${call.function.arguments} is a part of ${mine}`).toBe(true);
           call.function.arguments = mine;

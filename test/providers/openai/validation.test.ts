@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { ParseError, ProviderError } from '../../../src/errors.js';
 import { createOpenAiAssembler } from '../../../src/providers/openai/assembler.js';
+import type { ChatCompletion } from '../../../src/providers/openai/types.js';
 import { choice, chunk, deltaChunk } from '../../helpers/openai-chunks.js';
 import { assembleSse } from '../../helpers/sse-payloads.js';
 
@@ -25,7 +26,7 @@ describe('payloads that are not chunks end in a ParseError naming the JSON path'
     ['a choice that is null', chunk([null]), 'choices[0] must be an object, got null (at event 7)'],
     ['delta: 3', chunk([choice(3)]), 'choices[0].delta must be an object, got a number (3) (at event 7)'],
     ['delta: "x"', chunk([choice({}), choice('x', { index: 1 })]), 'choices[1].delta must be an object, got a string ("x") (at event 7)'],
-    ['content: {}', deltaChunk({ content: {} }), 'choices[0].delta.content must be a string, got an object (at event 7)'],
+    ['content: {}', deltaChunk({ content: {} }), 'choices[0].delta.content must be a string or an array of parts, got an object (at event 7)'],
     ['role: 1', deltaChunk({ role: 1 }), 'choices[0].delta.role must be a string, got a number (1) (at event 7)'],
     ['index: "0"', chunk([choice({}, { index: '0' })]), 'choices[0].index must be a non-negative integer, got a string ("0") (at event 7)'],
     ['index: -1', chunk([choice({}, { index: -1 })]), 'choices[0].index must be a non-negative integer, got a number (-1) (at event 7)'],
@@ -93,9 +94,16 @@ describe('error payloads in the stream', () => {
     expect(error!.partial).toMatchObject({ choices: [{ message: { content: 'Partial' }, finish_reason: null }] });
   });
 
-  test('a chunk with choices and an unrelated error field is still a chunk', () => {
+  test('an error object on a chunk that still has choices ends the stream, after the chunk was applied (rule 3)', () => {
     const assembler = createOpenAiAssembler();
-    assembler.push(chunk([choice({ content: 'ok' }, { finish_reason: 'stop' })], { error: { note: 'ignored' } }));
-    expect(assembler.finish(true, false).choices[0]!.message.content).toBe('ok');
+    let error: unknown;
+    try {
+      assembler.push(chunk([choice({ content: 'ok' }, { finish_reason: 'stop' })], { error: { message: 'late', code: 'x' } }));
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ProviderError);
+    expect((error as ProviderError).providerCode).toBe('x');
+    expect(((error as ProviderError).partial as ChatCompletion).choices[0]!.message.content).toBe('ok');
   });
 });
