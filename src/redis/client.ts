@@ -57,8 +57,9 @@ export function redisCommands(client: RedisClientLike): RedisCommands {
   if (known) return known;
   let adapter: RedisCommands;
   if (isCommands(client)) adapter = client;
-  else if (typeof (client as NodeRedisLike).sendCommand === 'function') adapter = fromNodeRedis(client as NodeRedisLike);
+  // ioredis has a sendCommand too (taking its own Command objects): `call` tells it apart.
   else if (typeof (client as IoRedisLike).call === 'function') adapter = fromIoredis(client as IoRedisLike);
+  else if (typeof (client as NodeRedisLike).sendCommand === 'function') adapter = fromNodeRedis(client as NodeRedisLike);
   else throw new TypeError('The redis option must be a node-redis client, an ioredis client, or an object with send/duplicate/close');
   adapters.set(client, adapter);
   return adapter;

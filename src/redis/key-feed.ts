@@ -104,8 +104,11 @@ class KeyFeed {
       if (this.stopped) return void this.blocking.close().catch(() => {});
       /** Since when the stream and its heartbeat have both been missing (a Redis that restarted empty). */
       let missingSince: number | undefined;
+      // A key with no entry yet is checked at once (a missing stream fails fast), then the reads wait.
+      let probe = this.entries.length === 0;
       while (!this.stopped && !this.ended) {
-        const block = this.blockMs();
+        const block = probe ? 1 : this.blockMs();
+        probe = false;
         const reply = await retrying(
           'XREAD',
           budget,
@@ -141,7 +144,7 @@ class KeyFeed {
         // Neither the stream nor its heartbeat: Redis lost them (restarted without persistence).
         // A live publisher writes them again after its reconnect; give it two heartbeat TTLs.
         missingSince ??= Date.now();
-        if (Date.now() - missingSince > 4 * block) {
+        if (Date.now() - missingSince > 2 * this.blockMs()) {
           return this.finish({ gone: `the stream vanished from Redis and its publisher did not write it back` });
         }
       }
