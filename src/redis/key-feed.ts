@@ -144,7 +144,7 @@ class KeyFeed {
         // Neither the stream nor its heartbeat: Redis lost them (restarted without persistence).
         // A live publisher writes them again after its reconnect; give it two heartbeat TTLs.
         missingSince ??= Date.now();
-        if (Date.now() - missingSince > 2 * this.blockMs()) {
+        if (Date.now() - missingSince > 4 * this.blockMs()) {
           return this.finish({ gone: `the stream vanished from Redis and its publisher did not write it back` });
         }
       }

@@ -118,18 +118,18 @@ export async function publish(source: ByteSource, options: PublishOptions): Prom
     return vanished;
   };
 
-  /** Redis came back without the stream: take the lock again and write everything once more. */
-  const restore = async () => {
+  /** Redis came back without the stream: take the lock again and write everything once more, `batch` too. */
+  const restore = async (batch: readonly StreamEntry[]) => {
     const owner = await redis.send(['SET', lockKey(key), token, 'NX', 'PX', ttl, 'GET']);
     if (owner !== null && owner !== token) throw new PublishLockedError(key);
-    await write(written);
+    await write([...written, ...batch]);
   };
 
   const drain = async () => {
     while (pending.length > 0) {
       const batch = pending.splice(0);
       await retrying('XADD', reconnectMs, async () => {
-        if (await write(batch)) await restore();
+        if (await write(batch)) await restore(batch);
       });
       for (const entry of batch) written.push(entry);
       if (written.length > maxLength) written.splice(0, written.length - maxLength);
