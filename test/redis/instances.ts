@@ -50,14 +50,17 @@ export interface RoundRobinProxy {
   readonly port: number;
   /** Destroys every open connection (both sides), as a network drop would. */
   cut(): void;
+  /** From now on, sends new connections to this backend only (a balancer steering away from one instance). */
+  prefer(port: number): void;
   close(): Promise<void>;
 }
 
 export async function startProxy(ports: readonly number[]): Promise<RoundRobinProxy> {
   let turn = 0;
+  let preferred: number | undefined;
   const open = new Set<Socket>();
   const server: Server = createServer((client: Socket) => {
-    const upstream = connect(ports[turn++ % ports.length]!, '127.0.0.1');
+    const upstream = connect(preferred ?? ports[turn++ % ports.length]!, '127.0.0.1');
     open.add(client);
     open.add(upstream);
     const drop = () => {
@@ -78,6 +81,7 @@ export async function startProxy(ports: readonly number[]): Promise<RoundRobinPr
       for (const socket of [...open]) socket.destroy();
       open.clear();
     },
+    prefer: (port) => void (preferred = port),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
