@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assemble, streamEvents, type StreamEvent } from '../../src/index.js';
-import { HistoryGoneError, PublishLockedError, publish, subscribe, type RedisStreamEvent } from '../../src/redis.js';
+import { HistoryGoneError, PublishLockedError, publish, subscribe, toSseResponse, type RedisStreamEvent } from '../../src/redis.js';
+import { createParser } from 'eventsource-parser';
 import { RECORDINGS } from '../cli/run-cli.js';
 import { CLIENTS, type ClientName } from './clients.js';
 import { skipWithoutRedis, startRedis, type RedisServer } from './redis-server.js';
@@ -157,5 +158,40 @@ describe.skipIf(skipWithoutRedis)('chunkwise/redis: publish, subscribe, resume (
       expect(error).toMatchObject({ reason: after ? 'expired' : 'trimmed' });
       if (!after) expect((error as Error).message).toMatch(/trimmed \(MAXLEN\)/);
     }
+  });
+  it('toSseResponse: SSE events with the stream ids, resumable with Last-Event-ID or ?lastEventId, 204 once past the end, stream.error for a failure', async () => {
+    const redis = clients['node-redis'] as never;
+    const key = newKey();
+    await (await publish(response('openai-text.sse'), { redis, key })).done;
+    const read = async (res: Response) => {
+      const events: { id?: string; event?: string; data: string }[] = [];
+      const parser = createParser({ onEvent: (e) => events.push(e) });
+      parser.feed(await res.text());
+      return events;
+    };
+    const whole = await collect(subscribe(key, { redis }));
+    const all = await toSseResponse(key, new Request('http://app/events'), { redis });
+    expect(all.status).toBe(200);
+    expect(all.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    const frames = await read(all);
+    expect(frames.map((f) => f.id)).toEqual(whole.events.map((e) => e.id));
+    expect(frames.map((f) => JSON.parse(f.data))).toEqual(whole.events.map((e) => JSON.parse(JSON.stringify({ ...(e.view as object), id: e.id }))).map(({ snapshotNow: _s, ...rest }) => ({ ...rest, entryId: rest.id.split(':')[0] })));
+
+    const middle = whole.events[4]!.id;
+    const byHeader = await read(await toSseResponse(key, new Request('http://app/events', { headers: { 'last-event-id': middle } }), { redis }));
+    const byQuery = await read(await toSseResponse(key, new Request(`http://app/events?lastEventId=${middle}`), { redis, types: ['content.delta', 'done'] }));
+    expect(byHeader.map((f) => f.id)).toEqual(whole.events.slice(5).map((e) => e.id));
+    expect(byQuery.map((f) => f.event)).toEqual(whole.events.slice(5).map((e) => (e.view as { type: string }).type).filter((t) => t === 'content.delta' || t === 'done'));
+
+    const past = await toSseResponse(key, new Request('http://app/events', { headers: { 'last-event-id': whole.events.at(-1)!.id } }), { redis });
+    expect(past.status).toBe(204);
+
+    const failing = newKey();
+    await (await publish(response('openai-midstream-error.sse'), { redis, key: failing })).done.catch(() => {});
+    const failed = await read(await toSseResponse(failing, new Request('http://app/events'), { redis }));
+    const last = failed.at(-1)!;
+    expect(last.event).toBe('stream.error');
+    expect(JSON.parse(last.data)).toMatchObject({ name: 'ProviderError', code: 'provider' });
+    expect(JSON.parse(last.data).partial).toBeDefined();
   });
 });
