@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assemble, streamEvents, type StreamEvent } from '../../src/index.js';
+import { lastValueFrom, toArray, type Observable } from 'rxjs';
+import { assemble, streamEvents, typingIndicator, type StreamEvent } from '../../src/index.js';
 import { HistoryGoneError, PublishLockedError, publish, subscribe, toSseResponse, type RedisStreamEvent } from '../../src/redis.js';
 import { createParser } from 'eventsource-parser';
 import { RECORDINGS } from '../cli/run-cli.js';
@@ -193,5 +194,17 @@ describe.skipIf(skipWithoutRedis)('chunkwise/redis: publish, subscribe, resume (
     expect(last.event).toBe('stream.error');
     expect(JSON.parse(last.data)).toMatchObject({ name: 'ProviderError', code: 'provider' });
     expect(JSON.parse(last.data).partial).toBeDefined();
+  });
+  it('typingIndicator on a subscribed stream shows what it shows on the local stream (done, or error)', async () => {
+    const redis = clients.ioredis as never;
+    for (const name of ['openai-text.sse', 'openai-midstream-error.sse']) {
+      const key = newKey();
+      await (await publish(response(name), { redis, key })).done.catch(() => {});
+      // A pause longer than the test: the states do not depend on how fast Redis answers.
+      const states = (events: Observable<StreamEvent>) => lastValueFrom(events.pipe(typingIndicator({ pauseAfterMs: 600_000 }), toArray()));
+      const local = await states(streamEvents(response(name)));
+      expect(local.at(-1)).toBe(name.includes('error') ? 'error' : 'done');
+      expect(await states(subscribe(key, { redis }).events$), name).toEqual(local);
+    }
   });
 });
