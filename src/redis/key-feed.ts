@@ -6,6 +6,8 @@ import { retrying } from './retry.js';
 
 export interface FeedListener {
   entry(entry: StreamEntry): void;
+  /** The history has been handed over: what comes next is live. */
+  live(): void;
   gone(why: string): void;
   fail(error: ChunkwiseError): void;
 }
@@ -28,6 +30,7 @@ class KeyFeed {
   private readonly entries: StreamEntry[] = [];
   private readonly listeners = new Set<FeedListener>();
   private ended = false;
+  private live = false;
   private outcome: { error: ChunkwiseError } | { gone: string } | undefined;
   private blocking: RedisCommands | undefined;
   private stopped = false;
@@ -45,6 +48,7 @@ class KeyFeed {
     this.listeners.add(listener);
     for (let i = 0; i < this.entries.length && this.listeners.has(listener); i++) listener.entry(this.entries[i]!);
     if (this.outcome && this.listeners.has(listener)) this.tell(listener, this.outcome);
+    else if (this.live && this.listeners.has(listener)) listener.live();
     return () => {
       if (!this.listeners.delete(listener) || this.listeners.size > 0) return;
       this.stop();
@@ -100,6 +104,8 @@ class KeyFeed {
         if (page.length < PAGE || this.ended) break;
       }
       if (this.ended) return this.stop();
+      this.live = true;
+      for (const listener of [...this.listeners]) listener.live();
       this.blocking = await retrying('a new connection', budget, () => redis.duplicate(), stopped);
       if (this.stopped) return void this.blocking.close().catch(() => {});
       /** Since when the stream and its heartbeat have both been missing (a Redis that restarted empty). */

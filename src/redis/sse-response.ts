@@ -1,15 +1,18 @@
 import type { StreamEventType } from '../assembly/events.js';
 import type { ChunkwiseError } from '../errors.js';
 import type { RedisStreamEvent } from './entry-reader.js';
-import { subscribe, type SubscribeOptions } from './subscribe.js';
+import { UsageError } from '../errors.js';
+import { subscribe, type RedisResponseStream, type SubscribeOptions } from './subscribe.js';
 
-export interface SseResponseOptions extends Omit<SubscribeOptions, 'after' | 'signal'> {
+export interface SseResponseOptions extends Omit<SubscribeOptions, 'after' | 'signal' | 'onCaughtUp'> {
   /** Only these event types are sent (default: all). Ids stay those of the stream, so resuming works the same. */
   types?: readonly StreamEventType[];
   /** Sent as the SSE `retry:` field: how soon a browser reconnects (ms). */
   retryMs?: number;
   /** Extra response headers. */
   headers?: Record<string, string>;
+  /** A comment line this often while no event comes, so that proxies keep the connection open (ms). Default 15 000; 0 for none. */
+  keepAliveMs?: number;
 }
 
 /** The SSE event that carries a failure (not `error`: EventSource uses that name for its own connection errors). */
@@ -34,7 +37,9 @@ function errorFrame(error: unknown): string {
  * parameter `lastEventId` does the same for clients that cannot set headers. A failure is
  * sent as a `stream.error` event carrying the typed error and its partial object. A request
  * whose cursor is already past the end gets `204 No Content`, which tells EventSource to stop
- * reconnecting; clients should still close on `done` and `stream.error`.
+ * reconnecting; clients should still close on `done` and `stream.error`. A `Last-Event-ID` that
+ * is not a chunkwise id gets `400`. While no event comes, a comment line goes out every
+ * `keepAliveMs` so that proxies keep the connection.
  *
  * @example
  * ```ts
@@ -45,16 +50,24 @@ function errorFrame(error: unknown): string {
 export async function toSseResponse(key: string, request: Request, options: SseResponseOptions): Promise<Response> {
   const after = request.headers.get('last-event-id') ?? new URL(request.url, 'http://localhost').searchParams.get('lastEventId') ?? undefined;
   const controller = new AbortController();
-  const stream = subscribe(key, { ...options, ...(after ? { after } : {}), signal: controller.signal });
+  let firstSettled!: () => void;
+  const first = new Promise<void>((resolve) => (firstSettled = resolve));
+  let stream: RedisResponseStream;
+  try {
+    stream = subscribe(key, { ...options, ...(after ? { after } : {}), signal: controller.signal, onCaughtUp: () => firstSettled() });
+  } catch (error) {
+    // A Last-Event-ID that is not one of ours: the client's mistake, said in the body.
+    if (error instanceof UsageError) return new Response(error.message, { status: 400, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+    throw error;
+  }
   const wanted = options.types ? new Set<string>(options.types) : undefined;
 
-  // Wait for the first event (or the end) to choose the status; then everything queued streams on.
+  // Wait for the first event, the end, or the history read (the stream is live: more will come)
+  // to choose the status; then everything queued streams on.
   const queue: string[] = [];
   let push: ((text: string) => void) | undefined;
   let close: (() => void) | undefined;
   let ended = false;
-  let firstSettled!: () => void;
-  const first = new Promise<void>((resolve) => (firstSettled = resolve));
   let sawEvent = false;
   const emit = (text: string) => (push ? push(text) : queue.push(text));
   const finish = () => {
@@ -78,6 +91,7 @@ export async function toSseResponse(key: string, request: Request, options: SseR
   const onClientGone = () => {
     subscription.unsubscribe();
     controller.abort();
+    firstSettled(); // nobody reads the answer now, but the handler must not wait forever
   };
   request.signal?.addEventListener('abort', onClientGone, { once: true });
   await first;
@@ -86,19 +100,36 @@ export async function toSseResponse(key: string, request: Request, options: SseR
     request.signal?.removeEventListener('abort', onClientGone);
     return new Response(null, { status: 204, headers: options.headers });
   }
+  const keepAliveMs = options.keepAliveMs ?? 15_000;
+  let keepAlive: ReturnType<typeof setInterval> | undefined;
+  let quiet = true;
   const body = new ReadableStream<Uint8Array>({
     start(c) {
       if (options.retryMs !== undefined) c.enqueue(encoder.encode(`retry: ${options.retryMs}\n\n`));
       for (const text of queue) c.enqueue(encoder.encode(text));
       queue.length = 0;
-      push = (text) => c.enqueue(encoder.encode(text));
+      push = (text) => {
+        quiet = false;
+        c.enqueue(encoder.encode(text));
+      };
       close = () => {
+        clearInterval(keepAlive);
         request.signal?.removeEventListener('abort', onClientGone);
         c.close();
       };
-      if (ended) close();
+      if (ended) return close();
+      if (keepAliveMs > 0) {
+        keepAlive = setInterval(() => {
+          if (quiet) c.enqueue(encoder.encode(': keep-alive\n\n'));
+          quiet = true;
+        }, keepAliveMs);
+        (keepAlive as { unref?: () => void }).unref?.();
+      }
     },
-    cancel: onClientGone,
+    cancel() {
+      clearInterval(keepAlive);
+      onClientGone();
+    },
   });
   return new Response(body, {
     status: 200,

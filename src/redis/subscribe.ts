@@ -14,6 +14,8 @@ export interface SubscribeOptions extends Pick<RedisTimings, 'reconnectMs'> {
   after?: string;
   /** Aborting stops reading; subscribers get an AbortError carrying the partial object. */
   signal?: AbortSignal;
+  /** Called once the history has been delivered and the stream is live (not for a stream that had ended). */
+  onCaughtUp?: () => void;
 }
 
 /** A published response read from Redis: a local {@link ResponseStream} whose events carry their ids. */
@@ -90,6 +92,7 @@ export function subscribe<S = any, F = any>(key: string, options: SubscribeOptio
       { reconnectMs: options.reconnectMs ?? DEFAULT_RECONNECT_MS, blockMs: DEFAULT_HEARTBEAT_MS * 3 },
       {
         entry: (entry) => reader.entry(entry),
+        live: () => options.onCaughtUp?.(),
         gone: (why) => reader.gone(why),
         fail: (error: ChunkwiseError) => reader.fail(withPartial(error, reader.snapshot())),
       },

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assemble, streamEvents, type StreamEvent } from '../../src/index.js';
-import { PublisherGoneError, publish, subscribe, type RedisStreamEvent } from '../../src/redis.js';
+import { PublisherGoneError, publish, subscribe, toSseResponse, type RedisStreamEvent } from '../../src/redis.js';
 import { RECORDINGS, ROOT } from '../cli/run-cli.js';
 import { CLIENTS } from './clients.js';
 import { skipWithoutRedis, startRedis, type RedisServer } from './redis-server.js';
@@ -116,6 +116,30 @@ describe.skipIf(skipWithoutRedis)('chunkwise/redis under faults (real redis-serv
     } finally {
       await publisher.close();
       for (const r of readers) await r.close();
+    }
+  });
+  it('toSseResponse on a live stream with no chunk yet answers at once, sends keep-alive comments, and lets go of Redis when the client leaves', async () => {
+    const { client, close } = await CLIENTS['node-redis'](server.url);
+    const key = 'fault:quiet';
+    const source = gatedSource();
+    const xreads = async () => String(await client.sendCommand(['CLIENT', 'LIST'])).split('\n').filter((l) => l.includes('cmd=xread')).length;
+    try {
+      await publish(source.response, { redis: client as never, key });
+      const controller = new AbortController();
+      const response = await toSseResponse(key, new Request('http://app/events', { signal: controller.signal }), { redis: client as never, keepAliveMs: 20 });
+      expect(response.status).toBe(200);
+      const reader = response.body!.getReader();
+      const { value } = await reader.read();
+      expect(new TextDecoder().decode(value)).toBe(': keep-alive\n\n');
+      expect(await xreads()).toBe(1);
+      await reader.cancel();
+      // The reader's blocking connection is closed when its last subscriber leaves.
+      for (let i = 0; i < 200 && (await xreads()) > 0; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(await xreads()).toBe(0);
+      source.send(0, messages.length);
+      source.end();
+    } finally {
+      await close();
     }
   });
 });

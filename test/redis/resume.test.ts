@@ -184,6 +184,10 @@ describe.skipIf(skipWithoutRedis)('chunkwise/redis: publish, subscribe, resume (
     expect(byHeader.map((f) => f.id)).toEqual(whole.events.slice(5).map((e) => e.id));
     expect(byQuery.map((f) => f.event)).toEqual(whole.events.slice(5).map((e) => (e.view as { type: string }).type).filter((t) => t === 'content.delta' || t === 'done'));
 
+    const bad = await toSseResponse(key, new Request('http://app/events', { headers: { 'last-event-id': 'not-an-id' } }), { redis });
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toMatch(/not a chunkwise stream id/);
+
     const past = await toSseResponse(key, new Request('http://app/events', { headers: { 'last-event-id': whole.events.at(-1)!.id } }), { redis });
     expect(past.status).toBe(204);
 
