@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assemble, streamEvents, type StreamEvent } from '../../src/index.js';
+import { AbortError, assemble, streamEvents, type StreamEvent } from '../../src/index.js';
 import { PublisherGoneError, publish, subscribe, toSseResponse, type RedisStreamEvent } from '../../src/redis.js';
 import { RECORDINGS, ROOT } from '../cli/run-cli.js';
 import { CLIENTS } from './clients.js';
@@ -138,6 +138,27 @@ describe.skipIf(skipWithoutRedis)('chunkwise/redis under faults (real redis-serv
       expect(await xreads()).toBe(0);
       source.send(0, messages.length);
       source.end();
+    } finally {
+      await close();
+    }
+  });
+  it('publication.abort() mid-stream: the upstream is cancelled, and subscribers get the AbortError with the partial object', async () => {
+    const { client, close } = await CLIENTS.ioredis(server.url);
+    const key = 'fault:abort';
+    const source = gatedSource();
+    const half = Math.floor(messages.length / 2);
+    try {
+      const publication = await publish(source.response, { redis: client as never, key });
+      const stream = subscribe(key, { redis: client as never });
+      const seen: RedisStreamEvent[] = [];
+      stream.events$.subscribe({ next: (e) => seen.push(e), error: () => {} });
+      source.send(0, half);
+      await until(seen, stream, () => seen.filter((e) => e.type === 'chunk').length === half);
+      publication.abort(new Error('the user pressed stop'));
+      const error = await stream.final.catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(AbortError);
+      expect((error as AbortError).partial).toEqual(await assemble(sse(messages.slice(0, half).join('')), { lenient: true }));
+      await expect(publication.done).rejects.toBeInstanceOf(AbortError);
     } finally {
       await close();
     }
