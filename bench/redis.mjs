@@ -19,6 +19,7 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const PACED_CHUNKS = 400;
 const PACE_MS = 2;
 const UNPACED_CHUNKS = 2000;
+const RUNS = 3;
 const encoder = new TextEncoder();
 
 function chunkMessages(n) {
@@ -56,6 +57,7 @@ function wholeSource(messages, go) {
 }
 
 const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -142,10 +144,16 @@ export async function runRedisBench() {
       ];
       const base = {};
       for (const [name, open] of configs) {
-        // A warm-up run of each, then the measured one (paced for latency, unpaced for throughput).
+        // A warm-up run of each, then RUNS measured ones (paced for latency, unpaced for throughput), medians kept.
         await measure({ subscribers, paced: false, open });
-        const paced = await measure({ subscribers, paced: true, open });
-        const unpaced = await measure({ subscribers, paced: false, open });
+        const pacedRuns = [];
+        const unpacedRuns = [];
+        for (let run = 0; run < RUNS; run++) {
+          pacedRuns.push(await measure({ subscribers, paced: true, open }));
+          unpacedRuns.push(await measure({ subscribers, paced: false, open }));
+        }
+        const paced = { p50: median(pacedRuns.map((r) => r.p50)), p99: median(pacedRuns.map((r) => r.p99)) };
+        const unpaced = { eventsPerSecond: median(unpacedRuns.map((r) => r.eventsPerSecond)) };
         if (name.startsWith('in-process')) Object.assign(base, { p50: paced.p50, p99: paced.p99, eps: unpaced.eventsPerSecond });
         rows.push({ subscribers, name, p50: paced.p50, p99: paced.p99, addedP50: paced.p50 - base.p50, addedP99: paced.p99 - base.p99, eventsPerSecond: unpaced.eventsPerSecond, ratio: unpaced.eventsPerSecond / base.eps });
       }
@@ -167,7 +175,7 @@ export async function runRedisBench() {
       memory.push({ name, entries, bodyBytes: Buffer.byteLength(text), redisBytes: bytes });
     }
     const table = [
-      `Paced: ${PACED_CHUNKS} chunks, one every ${PACE_MS} ms; latency = when a subscriber got the event minus when its chunk left the source. Unpaced: ${UNPACED_CHUNKS} chunks in one piece; events/s counts every event every subscriber got. Redis on 127.0.0.1, persistence off; publisher and subscribers in one process (the subscribers of a key share one XREAD loop).`,
+      `Paced: ${PACED_CHUNKS} chunks, one every ${PACE_MS} ms; latency = when a subscriber got the event minus when its chunk left the source. Unpaced: ${UNPACED_CHUNKS} chunks in one piece; events/s counts every event every subscriber got. Medians of ${RUNS} runs after a warm-up. Redis on 127.0.0.1, persistence off; publisher and subscribers in one process (the subscribers of a key share one XREAD loop).`,
       '',
       '| subscribers | path | latency p50 (ms) | p99 (ms) | added p50 | added p99 | events/s | vs in-process |',
       '| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |',

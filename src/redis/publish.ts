@@ -136,12 +136,13 @@ export async function publish(source: ByteSource, options: PublishOptions): Prom
     }
   };
 
-  const append = (kind: StreamEntry['kind'], data: string) => {
-    if (failure !== undefined) return;
-    pending.push({ id: entryId(start, next++), kind, data });
-    writing ??= drain().then(
+  /** One drain at a time; entries appended while its last round trip settled start the next one. */
+  const kick = () => {
+    if (writing || failure !== undefined) return;
+    writing = drain().then(
       () => {
         writing = undefined;
+        if (pending.length > 0) kick();
       },
       (error) => {
         writing = undefined;
@@ -149,6 +150,12 @@ export async function publish(source: ByteSource, options: PublishOptions): Prom
         controller.abort(error);
       },
     );
+  };
+
+  const append = (kind: StreamEntry['kind'], data: string) => {
+    if (failure !== undefined) return;
+    pending.push({ id: entryId(start, next++), kind, data });
+    kick();
   };
 
   let provider: StreamMeta['provider'] | undefined = options.provider;
