@@ -1,4 +1,6 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
 import { createServer } from 'node:net';
 
 /**
@@ -6,10 +8,10 @@ import { createServer } from 'node:net';
  * Locally a machine without redis-server skips these tests with one line; under CI=true it
  * never skips (.ci/run installs Debian's redis-server).
  */
-export const REDIS_SERVER = (() => {
-  const found = spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' });
-  return found.status === 0 ? found.stdout.trim() : undefined;
-})();
+export const REDIS_SERVER = (process.env.PATH ?? '')
+  .split(delimiter)
+  .map((dir) => join(dir, 'redis-server'))
+  .find((file) => existsSync(file));
 
 if (!REDIS_SERVER && process.env.CI === 'true') throw new Error('redis-server is not installed, and CI=true never skips the Redis tests (.ci/run installs it)');
 export const skipWithoutRedis = !REDIS_SERVER;
