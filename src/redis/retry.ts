@@ -1,3 +1,4 @@
+import { ChunkwiseError } from '../errors.js';
 import { RedisReplyError } from './client.js';
 import { RedisUnavailableError } from './errors.js';
 
@@ -9,7 +10,8 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 /**
  * Runs `attempt` until it succeeds, retrying connection failures (the client reconnects
  * meanwhile) with a growing pause, for at most `budgetMs`; then a RedisUnavailableError.
- * Errors that Redis itself replied are never retried. `stopped` ends the retrying early.
+ * Errors that Redis itself replied are never retried, nor chunkwise's own typed errors (a lock
+ * taken by another publisher). `stopped` ends the retrying early.
  */
 export async function retrying<T>(what: string, budgetMs: number, attempt: () => Promise<T>, stopped: () => boolean = () => false): Promise<T> {
   const startedAt = Date.now();
@@ -17,7 +19,7 @@ export async function retrying<T>(what: string, budgetMs: number, attempt: () =>
     try {
       return await attempt();
     } catch (error) {
-      if (error instanceof RedisReplyError || stopped()) throw error;
+      if (error instanceof RedisReplyError || error instanceof ChunkwiseError || stopped()) throw error;
       const waited = Date.now() - startedAt;
       if (waited >= budgetMs) throw new RedisUnavailableError(what, waited, error);
       await sleep(Math.min(pause, budgetMs - waited));
