@@ -120,6 +120,7 @@ class KeyFeed {
           budget,
           () => this.blocking!.send(['XREAD', 'COUNT', String(PAGE), 'BLOCK', String(block), 'STREAMS', key, this.lastId ?? '0-0']),
           stopped,
+          block,
         );
         if (this.stopped) return;
         const entries = xreadEntries(reply, key);

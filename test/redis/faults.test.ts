@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AbortError, assemble, streamEvents, type StreamEvent } from '../../src/index.js';
-import { PublisherGoneError, publish, subscribe, toSseResponse, type RedisStreamEvent } from '../../src/redis.js';
+import { PublisherGoneError, RedisUnavailableError, publish, subscribe, toSseResponse, type RedisStreamEvent } from '../../src/redis.js';
 import { RECORDINGS, ROOT } from '../cli/run-cli.js';
 import { CLIENTS } from './clients.js';
 import { skipWithoutRedis, startRedis, type RedisServer } from './redis-server.js';
@@ -161,6 +161,33 @@ describe.skipIf(skipWithoutRedis)('chunkwise/redis under faults (real redis-serv
       await expect(publication.done).rejects.toBeInstanceOf(AbortError);
     } finally {
       await close();
+    }
+  });
+  it('Redis gone for longer than reconnectMs: the publisher and its subscribers fail typed (RedisUnavailableError, with the partial object), no hang', async () => {
+    const own = await startRedis();
+    const publisher = await CLIENTS['node-redis'](own.url);
+    const reader = await CLIENTS.ioredis(own.url);
+    const key = 'fault:gone';
+    const source = gatedSource();
+    const half = Math.floor(messages.length / 2);
+    try {
+      const publication = await publish(source.response, { redis: publisher.client as never, key, reconnectMs: 300 });
+      const stream = subscribe(key, { redis: reader.client as never, reconnectMs: 300 });
+      const seen: RedisStreamEvent[] = [];
+      stream.events$.subscribe({ next: (e) => seen.push(e), error: () => {} });
+      source.send(0, half);
+      await until(seen, stream, () => seen.filter((e) => e.type === 'chunk').length === half);
+      await own.kill();
+      source.send(half, messages.length);
+      source.end();
+      const error = await stream.final.catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(RedisUnavailableError);
+      expect((error as RedisUnavailableError).partial).toEqual(await assemble(sse(messages.slice(0, half).join('')), { lenient: true }));
+      await expect(publication.done).rejects.toBeInstanceOf(RedisUnavailableError);
+    } finally {
+      await publisher.close();
+      await reader.close();
+      await own.stop();
     }
   });
 });
