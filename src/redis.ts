@@ -4,6 +4,7 @@ export { publish, DEFAULT_TTL_MS, DEFAULT_MAX_LENGTH, DEFAULT_HEARTBEAT_MS, type
 export { subscribe, type SubscribeOptions, type RedisResponseStream } from './redis/subscribe.js';
 export { toSseResponse, SSE_ERROR_EVENT, type SseResponseOptions } from './redis/sse-response.js';
 export type { RedisStreamEvent } from './redis/entry-reader.js';
+export { redisStreams, type RedisStreams } from './redis/bound.js';
 export { redisCommands, fromNodeRedis, fromIoredis, RedisReplyError, type RedisCommands, type RedisClientLike, type NodeRedisLike, type IoRedisLike } from './redis/client.js';
 export { PublisherGoneError, HistoryGoneError, PublishLockedError, RedisUnavailableError, type HistoryGoneReason } from './redis/errors.js';
 export { lockKey, aliveKey } from './redis/layout.js';

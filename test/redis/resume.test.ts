@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lastValueFrom, toArray, type Observable } from 'rxjs';
 import { assemble, streamEvents, typingIndicator, type StreamEvent } from '../../src/index.js';
-import { HistoryGoneError, PublishLockedError, publish, subscribe, toSseResponse, type RedisStreamEvent } from '../../src/redis.js';
+import { HistoryGoneError, PublishLockedError, publish, redisStreams, subscribe, toSseResponse, type RedisStreamEvent } from '../../src/redis.js';
 import { createParser } from 'eventsource-parser';
 import { RECORDINGS } from '../cli/run-cli.js';
 import { CLIENTS, type ClientName } from './clients.js';
@@ -214,5 +214,17 @@ describe.skipIf(skipWithoutRedis)('chunkwise/redis: publish, subscribe, resume (
       expect(local.at(-1)).toBe(name.includes('error') ? 'error' : 'done');
       expect(await states(subscribe(key, { redis }).events$), name).toEqual(local);
     }
+  });
+  it('redisStreams binds the client and defaults once: publish(source, { key }), subscribe(key), toSseResponse(key, request)', async () => {
+    const streams = redisStreams({ redis: clients.ioredis as never, ttlMs: 20_000, retryMs: 250 });
+    const key = newKey();
+    await (await streams.publish(response('openai-text.sse'), { key })).done;
+    expect(await streams.subscribe(key).final).toEqual(await assemble(response('openai-text.sse')));
+    const sse = await (await streams.toSseResponse(key, new Request('http://app/events'))).text();
+    expect(sse.startsWith('retry: 250\n\n')).toBe(true);
+    expect(sse).toContain('event: done\n');
+    const ttl = Number(await (clients['node-redis'] as { sendCommand(a: string[]): Promise<unknown> }).sendCommand(['PTTL', key]));
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(20_000);
   });
 });
