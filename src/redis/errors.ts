@@ -71,3 +71,10 @@ export function reviveError(json: string): ChunkwiseError {
   if (error.name !== name) Object.defineProperty(error, 'name', { value: name, writable: true, configurable: true });
   return error;
 }
+
+/** A copy of a failure shared by every subscriber of a reader, so that each gets its own `partial`. */
+export function ownCopy<E extends Error>(error: E): E {
+  const copy = Object.create(Object.getPrototypeOf(error)) as E;
+  for (const name of Object.getOwnPropertyNames(error)) Object.defineProperty(copy, name, Object.getOwnPropertyDescriptor(error, name)!);
+  return copy;
+}

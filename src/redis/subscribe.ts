@@ -3,6 +3,7 @@ import { AbortError, ChunkwiseError, UsageError, withPartial } from '../errors.j
 import { toAsyncIterable, type ResponseStream } from '../index.js';
 import { redisCommands, type RedisClientLike } from './client.js';
 import { createEntryReader, type RedisStreamEvent } from './entry-reader.js';
+import { ownCopy } from './errors.js';
 import { attachFeed } from './key-feed.js';
 import { parseCursor } from './layout.js';
 import { DEFAULT_HEARTBEAT_MS, type RedisTimings } from './publish.js';
@@ -74,6 +75,7 @@ export function subscribe<S = any, F = any>(key: string, options: SubscribeOptio
   });
 
   const stop = () => {
+    options.signal?.removeEventListener('abort', onAbort);
     connection?.();
     connection = undefined;
   };
@@ -94,7 +96,7 @@ export function subscribe<S = any, F = any>(key: string, options: SubscribeOptio
         entry: (entry) => reader.entry(entry),
         live: () => options.onCaughtUp?.(),
         gone: (why) => reader.gone(why),
-        fail: (error: ChunkwiseError) => reader.fail(withPartial(error, reader.snapshot())),
+        fail: (error: ChunkwiseError) => reader.fail(withPartial(ownCopy(error), reader.snapshot())),
       },
     );
     if (reader.settled) stop();
