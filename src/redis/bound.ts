@@ -1,4 +1,4 @@
-import type { ByteSource } from '../index.js';
+import type { ByteSource } from '../sources/from-source.js';
 import type { RedisClientLike } from './client.js';
 import { publish, type Publication, type PublishOptions } from './publish.js';
 import { toSseResponse, type SseResponseOptions } from './sse-response.js';

@@ -1,6 +1,7 @@
 import type { StreamEvent } from '../assembly/events.js';
 import { withPartial, type ChunkwiseError } from '../errors.js';
-import { providerSpec, type Assembler } from '../index.js';
+import type { Assembler } from '../assembly/assembler.js';
+import { providerSpec } from '../providers/registry.js';
 import { HistoryGoneError, PublisherGoneError, reviveError } from './errors.js';
 import { cursorId, parseEntryId, type Cursor, type StreamEntry, type StreamMeta } from './layout.js';
 
@@ -36,6 +37,8 @@ export interface EntryReader {
  * ones a local stream gives. Every event gets its cursor; with `after`, the events up to the
  * cursor are rebuilt (the snapshots need them) but not delivered.
  */
+// One piece: one closure over the reader's state (assembler, expected entry number, cursor), whose
+// entry switch is the stream layout read in order; split, the steps would pass that state around.
 export function createEntryReader<S>(key: string, after: Cursor | undefined, afterText: string | undefined, sink: EntryReaderSink<S>): EntryReader {
   let assembler: Assembler<unknown, unknown, unknown> | undefined;
   let chunks = 0;

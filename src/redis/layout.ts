@@ -10,6 +10,7 @@
  *   second publisher for the key is refused while the response can still be read.
  * - `<key>:alive`: the publisher's heartbeat, a short TTL renewed while it runs.
  */
+import type { ProviderName } from '../providers/provider-spec.js';
 
 export const lockKey = (key: string) => `${key}:lock`;
 export const aliveKey = (key: string) => `${key}:alive`;
@@ -27,7 +28,7 @@ export interface StreamEntry {
 /** The first entry: what a subscriber needs to build the same assembler as the publisher. */
 export interface StreamMeta {
   version: 1;
-  provider: 'openai' | 'groq' | 'ollama';
+  provider: ProviderName;
   partialArguments: boolean;
   partialContent: boolean;
   /** The heartbeat's TTL (ms): longer than this without it, a publisher is gone. */

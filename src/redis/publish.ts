@@ -1,6 +1,9 @@
 import type { Subscription } from 'rxjs';
 import { ChunkwiseError, withPartial } from '../errors.js';
-import { createPipeline, fromSource, idleTimeout, type ByteSource, type StreamOptions } from '../index.js';
+import type { StreamOptions } from '../operators/run-pipeline.js';
+import { createPipeline } from '../pipeline/pipeline.js';
+import { fromSource, type ByteSource } from '../sources/from-source.js';
+import { idleTimeout } from '../sources/idle-timeout.js';
 import { RedisReplyError, redisCommands, type RedisClientLike, type RedisCommands } from './client.js';
 import { PublishLockedError, serializeError } from './errors.js';
 import { aliveKey, entryId, lockKey, xaddArgs, type StreamEntry, type StreamMeta } from './layout.js';
@@ -56,6 +59,8 @@ const isAlreadyWritten = (error: unknown) => error instanceof RedisReplyError &&
  * const publication = await publish(fetch(url, init), { redis, key: `chat:${id}`, ttlMs: 600_000 });
  * ```
  */
+// One piece: the publisher's state (entries written and pending, the drain, the heartbeat, the
+// pipeline's sink) is shared by every step, and their order (lock, heartbeat, pipeline, end) is the protocol.
 export async function publish(source: ByteSource, options: PublishOptions): Promise<Publication> {
   const redis = redisCommands(options.redis);
   const { key } = options;

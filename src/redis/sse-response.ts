@@ -47,6 +47,8 @@ function errorFrame(error: unknown): string {
  * export const GET = (request: Request, { params }) => toSseResponse(`chat:${params.id}`, request, { redis });
  * ```
  */
+// One piece: the status waits on the subscription's first event or catch-up, and the body's
+// queue, keep-alive and close share that state with it.
 export async function toSseResponse(key: string, request: Request, options: SseResponseOptions): Promise<Response> {
   const after = request.headers.get('last-event-id') ?? new URL(request.url, 'http://localhost').searchParams.get('lastEventId') ?? undefined;
   const controller = new AbortController();

@@ -1,6 +1,7 @@
 import { Observable, Subject, filter, map, type Subscription } from 'rxjs';
 import { AbortError, ChunkwiseError, UsageError, withPartial } from '../errors.js';
-import { toAsyncIterable, type ResponseStream } from '../index.js';
+import type { ResponseStream } from '../operators/stream-response.js';
+import { toAsyncIterable } from '../operators/to-async-iterable.js';
 import { redisCommands, type RedisClientLike } from './client.js';
 import { createEntryReader, type RedisStreamEvent } from './entry-reader.js';
 import { ownCopy } from './errors.js';
@@ -38,6 +39,8 @@ export interface RedisResponseStream<S = any, F = any> extends Omit<ResponseStre
  * for await (const event of stream) if (event.type === 'content.delta') send(event.id, event.delta);
  * ```
  */
+// One piece: the same shape as streamResponse(): one hub, one reading, and the observables and
+// final promise that share it, over one closure.
 export function subscribe<S = any, F = any>(key: string, options: SubscribeOptions): RedisResponseStream<S, F> {
   const redis = redisCommands(options.redis);
   const cursor = options.after === undefined || options.after === '' ? undefined : parseCursor(options.after);
