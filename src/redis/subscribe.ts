@@ -21,8 +21,11 @@ export interface SubscribeOptions extends Pick<RedisTimings, 'reconnectMs'> {
 }
 
 /** A published response read from Redis: a local {@link ResponseStream} whose events carry their ids. */
-export interface RedisResponseStream<S = any, F = any> extends Omit<ResponseStream<S, F>, 'events$' | typeof Symbol.asyncIterator> {
+export interface RedisResponseStream<S = any, F = any> extends Omit<ResponseStream, 'events$' | 'snapshots$' | 'final' | 'snapshot' | typeof Symbol.asyncIterator> {
   readonly key: string;
+  readonly snapshots$: Observable<S>;
+  readonly final: Promise<F>;
+  snapshot(): S | undefined;
   readonly events$: Observable<RedisStreamEvent<S>>;
   [Symbol.asyncIterator](): AsyncIterator<RedisStreamEvent<S>>;
 }
