@@ -90,6 +90,8 @@ export interface InspectedError {
 
 export interface PhaseChange {
   at: number;
+  /** The message that brought it (the number of messages for the end). */
+  message: number;
   phase: TypingPhase;
 }
 
@@ -150,7 +152,7 @@ export function createInspection(id: string, meta: RecordingMeta = {}, options: 
     messages: [],
     events: [],
     choices: [],
-    phases: [{ at: 0, phase }],
+    phases: [{ at: 0, message: 0, phase }],
     tokenTimes: [],
     timed: options.timed ?? true,
     version: 0,
@@ -277,9 +279,11 @@ export function createInspection(id: string, meta: RecordingMeta = {}, options: 
     const next = nextTypingPhase(phase, event, { toolNames });
     if (!samePhase(next, phase)) {
       phase = next;
-      inspection.phases.push({ at: currentAt, phase });
+      inspection.phases.push({ at: currentAt, message: messageNow(), phase });
     }
   }
+
+  const messageNow = () => (currentMessage >= 0 ? currentMessage : inspection.messages.length);
 
   function onError(error: ChunkwiseError) {
     const message = currentMessage >= 0 ? inspection.messages[currentMessage] : undefined;
@@ -292,7 +296,7 @@ export function createInspection(id: string, meta: RecordingMeta = {}, options: 
       partial: error.partial,
     };
     phase = { phase: 'failed', error: inspection.error };
-    inspection.phases.push({ at: currentAt, phase });
+    inspection.phases.push({ at: currentAt, message: messageNow(), phase });
   }
 
   function append(piece: Uint8Array) {
@@ -342,7 +346,7 @@ export function createInspection(id: string, meta: RecordingMeta = {}, options: 
     if (end?.outcome === 'error' || end?.outcome === 'cancelled') pipeline!.fail(new Error(end.error ?? `the stream was ${end.outcome}`));
     else pipeline!.end();
     inspection.end = end ?? { at: currentAt, outcome: inspection.error ? 'error' : 'complete' };
-    if (!inspection.error) inspection.phases.push({ at: currentAt, phase: { phase: 'done' } });
+    if (!inspection.error) inspection.phases.push({ at: currentAt, message: inspection.messages.length, phase: { phase: 'done' } });
     inspection.version++;
   }
 
