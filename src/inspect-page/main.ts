@@ -171,6 +171,7 @@ function render(): void {
   renderRequests();
   const empty = !current;
   $('#empty').hidden = !empty;
+  $('#waiting').hidden = $('#connection').dataset.state !== 'live';
   $('#stream').hidden = empty;
   if (!current) return;
   const inspection = current.inspection;
@@ -201,6 +202,7 @@ function render(): void {
   if (switched) renderDetail();
   drawCharts(switched || Boolean(inspection.end));
   document.body.dataset.ready = inspection.end ? 'true' : 'streaming';
+  ((window as unknown as { __readyStates?: string[] }).__readyStates ??= []).push(document.body.dataset.ready);
 }
 
 function drawCharts(now: boolean): void {
@@ -209,8 +211,25 @@ function drawCharts(now: boolean): void {
   const t = performance.now();
   if (!now && t - lastChartDraw < 200) return void setTimeout(() => drawCharts(true), 210);
   lastChartDraw = t;
-  drawTimeline($<HTMLCanvasElement>('#timeline'), current.inspection, { selectedMessage });
-  drawRateChart($<HTMLCanvasElement>('#rate'), current.inspection);
+  const inspection = current.inspection;
+  const timeline = $<HTMLCanvasElement>('#timeline');
+  drawTimeline(timeline, inspection, { selectedMessage });
+  const rate = drawRateChart($<HTMLCanvasElement>('#rate'), inspection);
+  // What the canvas shows, in words: for screen readers, and for the browser test.
+  const stalls = timingStats(inspection).stalls;
+  Object.assign(timeline.dataset, {
+    messages: String(inspection.messages.length),
+    keepAlives: String(inspection.messages.filter((m) => m.kind === 'comment').length),
+    firstByte: String(inspection.firstByteAt ?? ''),
+    firstToken: String(inspection.firstTokenAt ?? ''),
+    stalls: stalls.map((s) => `${s.from}-${s.to}`).join(','),
+    phases: inspection.phases.map((p) => p.phase.phase).join(','),
+    end: String(inspection.end?.at ?? ''),
+  });
+  timeline.setAttribute(
+    'aria-label',
+    `Timeline: ${inspection.messages.length} messages; first byte ${ms(inspection.firstByteAt)}, first token ${ms(inspection.firstTokenAt)}, ${stalls.length} stalls, peak ${Math.round(rate.peakRate)} tokens/s. ←/→ move between messages.`,
+  );
 }
 
 const PHASE_LABELS: Record<TypingPhase['phase'], string> = { waiting: 'waiting for the first token', thinking: 'thinking', writing: 'writing', tool: 'calling a tool', done: 'done', failed: 'failed' };
