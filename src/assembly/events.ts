@@ -66,6 +66,10 @@ export type StreamEvent<S = unknown, C = unknown> =
       error?: ChunkwiseError;
     })
   | (EventBase<S> & { type: 'logprobs.token'; kind: 'content' | 'refusal'; token: TokenLogprob; /** position in the list */ position: number })
+  /** A citation (`url_citation`, `file_citation`, ...) added to the text of output item `index` (Responses API). */
+  | (EventBase<S> & { type: 'annotation'; index: number; annotation: unknown })
+  /** Something odd about the stream that did not stop it (Responses API `sequence_number` gaps, repeats, reordering). */
+  | (EventBase<S> & { type: 'diagnostic'; kind: string; message: string; [key: string]: unknown })
   | (EventBase<S> & { type: 'usage'; usage: UsageInfo })
   | (EventBase<S> & { type: 'finish'; reason: string | null })
   /** The last event of every stream: the final response object (choice is always 0). */

@@ -6,14 +6,13 @@ import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { UsageError } from '../errors.js';
 import type { Recording } from '../replay/recording.js';
+import { TRANSPORTS, TRANSPORT_NAMES } from '../transports/transport-table.js';
 import { piecesProblem, recordingFromSidecar, recordingToSidecar } from '../replay/sidecar.js';
 
 /** File extensions of recording bodies, and the content type each implies. */
-export const RECORDING_BODY_TYPES: Readonly<Record<string, string>> = {
-  '.sse': 'text/event-stream',
-  '.ndjson': 'application/x-ndjson',
-  '.jsonl': 'application/x-ndjson',
-};
+export const RECORDING_BODY_TYPES: Readonly<Record<string, string>> = Object.fromEntries(
+  TRANSPORT_NAMES.flatMap((name) => TRANSPORTS[name].extensions.map((extension) => [extension, TRANSPORTS[name].contentType])),
+);
 
 const SIDECAR_SUFFIX = '.json';
 const EXPECTED_SUFFIX = '.expected.json';

@@ -1,11 +1,12 @@
 import { lastValueFrom } from 'rxjs';
 import type { OllamaResponse } from '../providers/ollama/types.js';
 import type { ChatCompletion } from '../providers/openai/types.js';
+import type { Response as ResponsesApiResponse } from '../providers/openai-responses/types.js';
 import type { ByteSource } from '../sources/from-source.js';
 import { streamFinal, type StreamOptions } from './run-pipeline.js';
 
-/** The final object of any provider: narrow it with `isChatCompletion` / `isOllamaResponse`. */
-export type AssembledResponse = ChatCompletion | OllamaResponse;
+/** The final object of any provider: narrow it with `isChatCompletion` / `isOllamaResponse` / `isResponsesApiResponse`. */
+export type AssembledResponse = ChatCompletion | OllamaResponse | ResponsesApiResponse;
 
 /**
  * One call for the simplest case: a response body in, the provider's final response object
@@ -22,6 +23,7 @@ export type AssembledResponse = ChatCompletion | OllamaResponse;
  */
 export function assemble(source: ByteSource, options: StreamOptions & { provider: 'openai' | 'groq' }): Promise<ChatCompletion>;
 export function assemble(source: ByteSource, options: StreamOptions & { provider: 'ollama' }): Promise<OllamaResponse>;
+export function assemble(source: ByteSource, options: StreamOptions & { provider: 'openai-responses' }): Promise<ResponsesApiResponse>;
 export function assemble(source: ByteSource, options?: StreamOptions): Promise<AssembledResponse>;
 export async function assemble(source: ByteSource, options: StreamOptions = {}): Promise<AssembledResponse> {
   const { response } = await lastValueFrom(streamFinal(source, options));
@@ -36,4 +38,9 @@ export function isChatCompletion(response: unknown): response is ChatCompletion 
 /** True for an Ollama `/api/chat` or `/api/generate` response. */
 export function isOllamaResponse(response: unknown): response is OllamaResponse {
   return typeof response === 'object' && response !== null && typeof (response as { done?: unknown }).done === 'boolean' && !('choices' in response);
+}
+
+/** True for an OpenAI Responses API `Response` (`object: "response"`, with an `output` list). */
+export function isResponsesApiResponse(response: unknown): response is ResponsesApiResponse {
+  return typeof response === 'object' && response !== null && (response as { object?: unknown }).object === 'response' && Array.isArray((response as { output?: unknown }).output);
 }

@@ -1,9 +1,10 @@
 import { Observable, Subject, takeUntil, type SchedulerLike, type Subscriber } from 'rxjs';
-import type { ProviderName } from '../assembly/assembler.js';
 import type { StreamEvent } from '../assembly/events.js';
 import { fromSource, type ByteSource, type SourceOptions } from '../sources/from-source.js';
 import { idleTimeout } from '../sources/idle-timeout.js';
-import { createPipeline, type PipelineOptions } from './pipeline.js';
+import { createPipeline, type PipelineOptions } from '../pipeline/pipeline.js';
+import type { ProviderName } from '../providers/provider-spec.js';
+import { transportOfProvider } from '../providers/registry.js';
 
 export interface StreamOptions extends PipelineOptions, Omit<SourceOptions, 'onResponse' | 'expect'> {
   /** Fail with an IdleTimeoutError when no bytes arrive for this long (ms). */
@@ -44,7 +45,7 @@ export function runPipeline(
   let bytes = fromSource(source, {
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.maxTotalBytes !== undefined ? { maxTotalBytes: options.maxTotalBytes } : {}),
-    expect: options.provider === undefined ? 'any' : options.provider === 'ollama' ? 'ndjson' : 'sse',
+    expect: options.provider === undefined ? 'any' : transportOfProvider(options.provider),
     onResponse: (response) => pipeline.contentType(response.headers.get('content-type')),
   });
   if (options.idleTimeoutMs !== undefined) bytes = bytes.pipe(idleTimeout<Uint8Array>(options.idleTimeoutMs, options.scheduler));

@@ -35,6 +35,8 @@ export interface ResponseStream<S = any, F = any> extends AsyncIterable<StreamEv
  * const completion = await stream.final;
  * ```
  */
+// One piece: the shared connection, its reference count and the outcome are one state that the
+// observables, the async iterator and the Promise all read.
 export function streamResponse<S = any, F = any>(source: ByteSource, options: StreamOptions = {}): ResponseStream<S, F> {
   const controller = new AbortController();
   const signal = options.signal ? anySignal([options.signal, controller.signal]) : controller.signal;

@@ -41,6 +41,8 @@ const MODES: readonly RecordingFetchMode[] = ['replay', 'record', 'auto'];
  * const openai = new OpenAI({ apiKey: process.env.OPENAI_API_KEY ?? 'replay', fetch, maxRetries: 0 });
  * ```
  */
+// One piece: the fetch function closes over the mode, the loaded recordings and their use counts,
+// which every call reads and updates.
 export function recordingFetch(options: RecordingFetchOptions = {}): RecordingFetch {
   const mode = options.mode ?? 'replay';
   if (!MODES.includes(mode)) throw new UsageError(`recordingFetch: unknown mode "${String(mode)}" (use ${MODES.join(', ')})`);

@@ -10,6 +10,7 @@ import { RECORDINGS, ROOT, runCli } from '../cli/run-cli.js';
 // The page imports the built bundle (/dist/index.js): `npm test` builds it first.
 let browser: BrowserContext;
 let replay: ReplayServer;
+let responsesReplay: ReplayServer;
 let site: { url: string; close(): Promise<void> };
 let profile: string;
 
@@ -21,6 +22,7 @@ beforeAll(async () => {
   site = await startStaticServer({ root: ROOT });
   // Untimed recordings play at an even pace, so the page sees tokens arrive one by one.
   replay = await createReplayServer({ dir: RECORDINGS, tokensPerSecond: 40 });
+  responsesReplay = await createReplayServer({ dir: `${RECORDINGS}/responses`, tokensPerSecond: 40 });
   // A fresh profile each run; Playwright takes it as launchPersistentContext's folder rather than `--user-data-dir`.
   browser = await chromium.launchPersistentContext(profile, {
     executablePath: '/usr/bin/chromium',
@@ -32,11 +34,12 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await replay?.close();
+  await responsesReplay?.close();
   await site?.close();
   rmSync(profile, { recursive: true, force: true });
 });
 
-async function openPage(recording: string): Promise<Page> {
+async function openPage(recording: string, server: ReplayServer = replay): Promise<Page> {
   const page = await browser.newPage();
   const problems: string[] = [];
   let failed: (error: Error) => void = () => {};
@@ -50,7 +53,7 @@ async function openPage(recording: string): Promise<Page> {
   page.on('console', (message) => {
     if (message.type() === 'error') problem(message.text());
   });
-  await page.goto(`${site.url}/examples/typing-indicator/?server=${encodeURIComponent(replay.url)}&recording=${recording}`);
+  await page.goto(`${site.url}/examples/typing-indicator/?server=${encodeURIComponent(server.url)}&recording=${recording}`);
   await Promise.race([failure, page.waitForFunction(() => document.body.dataset.finished === 'true', undefined, { timeout: 20_000 })]);
   expect(problems).toEqual([]);
   return page;
@@ -88,6 +91,27 @@ describe('the typing-indicator page in headless Chromium', () => {
     expectIndicatorSequence(await page.evaluate(() => (window as any).__states));
     expect(await page.textContent('#content')).toBe(expected.message.content);
     expect(await page.textContent('#reasoning')).toBe(expected.message.thinking);
+    await page.close();
+  });
+
+  it('shows a Responses API stream (POST /v1/responses) with the same page code', async () => {
+    const page = await openPage('xai-grok-4.3-reasoning-then-text', responsesReplay);
+    const expected = await assembled('responses/xai-grok-4.3-reasoning-then-text.sse');
+    expectIndicatorSequence(await page.evaluate(() => (window as any).__states));
+    const message = expected.output.find((item: any) => item.type === 'message');
+    const reasoning = expected.output.find((item: any) => item.type === 'reasoning');
+    expect(await page.textContent('#content')).toBe(message.content.map((p: any) => p.text).join(''));
+    expect(await page.textContent('#reasoning')).toBe(reasoning.summary.map((p: any) => p.text).join(''));
+    expect(await page.evaluate(() => (window as any).__final)).toEqual(expected);
+    await page.close();
+  });
+
+  it('fills in Responses API function-call arguments as they stream', async () => {
+    const page = await openPage('deepseek-v4-flash-reasoning-text-then-function-call', responsesReplay);
+    const expected = await assembled('responses/deepseek-v4-flash-reasoning-text-then-function-call.sse');
+    const calls = expected.output.filter((item: any) => item.type === 'function_call');
+    expect(await page.locator('.tool .name').allTextContents()).toEqual(calls.map((c: any) => c.name));
+    expect(await page.locator('.tool .args').allTextContents()).toEqual(calls.map((c: any) => c.arguments));
     await page.close();
   });
 

@@ -1,16 +1,17 @@
 import { readFile } from 'node:fs/promises';
 import { ReplaySubject } from 'rxjs';
-import { extname } from 'node:path';
-import type { ProviderName } from '../../assembly/assembler.js';
+import type { ProviderName } from '../../providers/provider-spec.js';
 import { UsageError, toChunkwiseError } from '../../errors.js';
 import { streamEvents } from '../../operators/run-pipeline.js';
 import { toAsyncIterable } from '../../operators/to-async-iterable.js';
-import { PROVIDER_NAMES } from '../../providers/registry.js';
+import { PROVIDER_NAMES, contentTypeOfProvider } from '../../providers/registry.js';
 import { record } from '../../replay/record.js';
-import type { RecordingMeta } from '../../replay/recording.js';
+import { extensionOfRecording } from '../../replay/message-boundaries.js';
+import type { Recording, RecordingMeta } from '../../replay/recording.js';
+import { transportFromExtension } from '../../transports/transport-table.js';
 import { describeResponse } from '../../replay/response-meta.js';
 import { fromSource } from '../../sources/from-source.js';
-import { RECORDING_BODY_TYPES, writeRecording } from '../recording-files.js';
+import { writeRecording } from '../recording-files.js';
 import { HELP_FLAG, oneOf, type CommandSpec, type ParsedArgs } from './args.js';
 import { EXIT_CODES_NOTE } from './help.js';
 import { checkFile, oneLine, type CliIo } from './io.js';
@@ -55,7 +56,7 @@ export async function runRecord(args: ParsedArgs, io: CliIo): Promise<number> {
   const request = await readRequestBody(bodyPath!);
   const key = apiKeyFor(endpoint, io.env, args.flags['key-env'] as string | undefined);
 
-  const headers: Record<string, string> = { 'content-type': 'application/json', accept: provider === 'ollama' ? 'application/x-ndjson' : 'text/event-stream', ...extraHeaders };
+  const headers: Record<string, string> = { 'content-type': 'application/json', accept: contentTypeOfProvider(provider), ...extraHeaders };
   if (key) headers.authorization = `Bearer ${key}`;
   const requestText = JSON.stringify(request);
   let meta: RecordingMeta | undefined;
@@ -77,7 +78,7 @@ export async function runRecord(args: ParsedArgs, io: CliIo): Promise<number> {
     io.stderr.write(`chunkwise: nothing saved${outcome.error ? '' : ': no response'}\n`);
     return 1;
   }
-  const target = withExtension(out!, meta.contentType);
+  const target = withExtension(out!, recording);
   try {
     await writeRecording(target, recording);
   } catch (error) {
@@ -123,7 +124,7 @@ function parseUrl(text: string): URL {
 }
 
 /** `PATH` plus the extension the response type implies, unless PATH already has a recording extension. */
-function withExtension(path: string, contentType: string | undefined): string {
-  if (extname(path).toLowerCase() in RECORDING_BODY_TYPES) return path;
-  return `${path}${contentType?.includes('event-stream') ? '.sse' : '.ndjson'}`;
+function withExtension(path: string, recording: Recording): string {
+  if (transportFromExtension(path) !== undefined) return path;
+  return `${path}${extensionOfRecording(recording)}`;
 }

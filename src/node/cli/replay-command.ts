@@ -1,8 +1,8 @@
 import { basename } from 'node:path';
-import type { ProviderName } from '../../assembly/assembler.js';
+import type { ProviderName } from '../../providers/provider-spec.js';
 import { UsageError } from '../../errors.js';
 import { streamEvents } from '../../operators/run-pipeline.js';
-import { PROVIDER_NAMES } from '../../providers/registry.js';
+import { PROVIDER_NAMES, isProviderName } from '../../providers/registry.js';
 import type { Recording } from '../../replay/recording.js';
 import { DEFAULT_TOKENS_PER_SECOND } from '../../replay/replay-plan.js';
 import { replayResponse } from '../../replay/replay-response.js';
@@ -71,7 +71,7 @@ export async function playRecording(recording: Recording, io: CliIo, options: Pl
       ? { timing: 'recorded', speed: options.speed ?? 1 }
       : { timing: 'synthetic', speed: options.speed ?? 1, tokensPerSecond: options.tokensPerSecond ?? DEFAULT_TOKENS_PER_SECOND };
   const recorded = recording.meta?.provider;
-  const provider = options.provider ?? (PROVIDER_NAMES as string[]).find((p) => p === recorded) as ProviderName | undefined;
+  const provider = options.provider ?? (isProviderName(recorded) ? recorded : undefined);
   const events$ = streamEvents(replayResponse(recording, replayOptions), { ...(provider ? { provider } : {}), partialArguments: false });
   const outcome = await showLive(events$, io, {
     heading: options.heading ?? `▶ ${options.name} · ${describeTiming(replayOptions)}`,
