@@ -8,7 +8,7 @@ import { defineConfig } from 'tsup';
  */
 async function buildInspectPage(): Promise<void> {
   const result = await build({
-    entryPoints: ['src/inspect-page/main.ts'],
+    entryPoints: ['src/inspect-page/main.ts', 'src/inspect-page/inspect.css'],
     bundle: true,
     minify: true,
     format: 'iife',

@@ -2,7 +2,6 @@
  * The `chunkwise inspect` page: one stream (or several, from the proxy) at a glance.
  * Built by tsup into one self-contained `dist/inspect/index.html` (no CDN, works from file://).
  */
-import './inspect.css';
 import type { TypingPhase } from '../index.js';
 import { $, h, ms, PROBABILITY_BANDS, visibleText } from './dom.js';
 import { displayTokens, effectOf, timingStats, type InspectedChoice, type Inspection } from './model.js';

@@ -7,13 +7,9 @@
  * Only public API is imported (`../index.js`): the page is a user of the browser build.
  */
 import {
-  bodyFormat,
   createPipeline,
-  messageEnds,
   nextTypingPhase,
-  PROVIDER_NAMES,
   type ProviderName,
-  type BodyFormat,
   type ChunkwiseError,
   type Pipeline,
   type RecordingEnd,
@@ -22,6 +18,10 @@ import {
   type StreamEvent,
   type TypingPhase,
 } from '../index.js';
+// Message framing and the provider list are not public API (yet); the page uses the same modules.
+import { bodyFormat, messageEnds } from '../replay/message-boundaries.js';
+import { PROVIDER_NAMES } from '../providers/registry.js';
+import type { TransportName as BodyFormat } from '../index.js';
 
 /** One SSE event or NDJSON line of the body, and the events it produced. */
 export interface InspectedMessage {
@@ -127,6 +127,7 @@ const LF = 0x0a;
 const CR = 0x0d;
 const TOOL_STEP_LIMIT = 64 * 1024;
 
+// One piece: a closure over one stream's state (bytes, pending offset, clock, phase), as the decoders are.
 /** An inspection of one stream; feed it pieces as they arrive, then `finish()`. */
 export function createInspection(id: string, meta: RecordingMeta = {}, options: { label?: string; timed?: boolean } = {}): Inspection {
   let bytes = new Uint8Array(1024);
@@ -195,6 +196,7 @@ export function createInspection(id: string, meta: RecordingMeta = {}, options: 
     return tool;
   };
 
+  // One piece: one case per public event type, each a few lines.
   function onEvent(event: StreamEvent) {
     const n = inspection.events.length;
     const record: InspectedEvent = { type: event.type, choice: event.choice, at: currentAt, message: currentMessage, fields: {} };

@@ -88,6 +88,7 @@ export interface TimelineMarks {
   selectedMessage: number;
 }
 
+// One piece: one drawing pass, lane after lane, over the same axis and colours.
 export function drawTimeline(canvas: HTMLCanvasElement, inspection: Inspection, marks: TimelineMarks): void {
   const { ctx, width, height } = prepare(canvas);
   const c = colors(canvas);

@@ -46,6 +46,7 @@ export interface InspectServer {
   close(): Promise<void>;
 }
 
+// One piece: a closure over one server (its feed, port and page hash); the routes are one short table.
 export async function createInspectServer(options: InspectServerOptions = {}): Promise<InspectServer> {
   const pagePath = options.pagePath ?? join(packageRoot() ?? '.', 'dist/inspect/index.html');
   let page: Buffer;
