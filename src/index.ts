@@ -80,7 +80,7 @@ export type { ResponsesEvent, ResponsesApiResponse, ResponseContentPart, Respons
 export { createIncrementalJson, type IncrementalJson, type IncrementalJsonOptions, type JsonPath } from './assembly/incremental-json.js';
 
 // Live consumption helpers (provider-neutral, on any scheduler).
-export { typingIndicator, nextTypingState, type TypingState, type TypingSignal, type TypingIndicatorOptions } from './operators/typing-indicator.js';
+export { typingIndicator, nextTypingState, typingPhases, nextTypingPhase, type TypingState, type TypingSignal, type TypingIndicatorOptions, type TypingPhase, type TypingPhaseName, type TypingPhasesOptions, type TypingPhaseContext } from './operators/typing-indicator.js';
 export { streamMetrics, metricsTracker, type StreamMetrics, type StreamMetricsOptions, type MetricsTracker } from './operators/stream-metrics.js';
 export { smoothText, DEFAULT_CHARS_PER_SECOND, type SmoothTextOptions } from './operators/smooth-text.js';
 export type { TextUnit } from './operators/text-units.js';

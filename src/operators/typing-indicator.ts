@@ -109,3 +109,140 @@ export function typingIndicator(options: TypingIndicatorOptions = {}): OperatorF
       };
     });
 }
+
+/**
+ * What a chat UI shows while a reply streams, in more detail than {@link TypingState}:
+ * `waiting` (no token yet), `thinking` (reasoning is streaming), `writing` (content or a
+ * refusal), `tool` (a tool call is forming, with its name), then `done` or `failed`.
+ * `paused` is true once no token came for `pauseAfterMs` within the active phase.
+ */
+export type TypingPhase =
+  | { phase: 'waiting' }
+  | { phase: 'thinking'; paused: boolean }
+  | { phase: 'writing'; paused: boolean }
+  | { phase: 'tool'; name: string; index: number; paused: boolean }
+  | { phase: 'done' }
+  | { phase: 'failed'; error: unknown };
+
+export type TypingPhaseName = TypingPhase['phase'];
+
+export interface TypingPhasesOptions extends TypingIndicatorOptions {
+  /** Which choice to follow when the response has several (`n > 1`). Default 0. */
+  choice?: number;
+}
+
+/** What {@link nextTypingPhase} needs besides the event: the followed choice and the tool names seen so far. */
+export interface TypingPhaseContext {
+  /** Default 0. */
+  choice?: number;
+  /** Tool-call index → name, from the `tool_call.start` events of the followed choice. */
+  toolNames?: ReadonlyMap<number, string>;
+}
+
+/**
+ * The pure step behind {@link typingPhases}: the phase after one event. Events of other
+ * choices, and events that carry no token, leave it as it is (a `tool_call.start` enters the
+ * `tool` phase at once, so its name shows before the arguments stream). `done` and `failed`
+ * are final. Any token ends a pause.
+ *
+ * @example
+ * ```ts
+ * nextTypingPhase({ phase: 'waiting' }, reasoningDelta); // { phase: 'thinking', paused: false }
+ * ```
+ */
+export function nextTypingPhase(phase: TypingPhase, event: StreamEvent, context: TypingPhaseContext = {}): TypingPhase {
+  if (phase.phase === 'done' || phase.phase === 'failed' || event.choice !== (context.choice ?? 0)) return phase;
+  switch (event.type) {
+    case 'reasoning.delta':
+      return event.delta === '' ? phase : { phase: 'thinking', paused: false };
+    case 'content.delta':
+    case 'refusal.delta':
+      return event.delta === '' ? phase : { phase: 'writing', paused: false };
+    case 'tool_call.start':
+      return { phase: 'tool', name: event.name, index: event.index, paused: false };
+    case 'tool_call.arguments.delta': {
+      if (event.delta === '') return phase;
+      // The delta carries no name: it comes from the call's start (known names, else the phase's own).
+      const name = context.toolNames?.get(event.index) ?? (phase.phase === 'tool' && phase.index === event.index ? phase.name : '');
+      return { phase: 'tool', name, index: event.index, paused: false };
+    }
+    default:
+      return phase;
+  }
+}
+
+function samePhase(a: TypingPhase, b: TypingPhase): boolean {
+  if (a.phase !== b.phase) return false;
+  if ('paused' in a && 'paused' in b && a.paused !== b.paused) return false;
+  if (a.phase === 'tool' && b.phase === 'tool') return a.name === b.name && a.index === b.index;
+  return true;
+}
+
+/**
+ * Turns stream events into chat-UI phases, emitted only when they change: `waiting` at once,
+ * then `thinking` / `writing` / `tool` (with the tool's name) as tokens of each kind arrive,
+ * the same phase with `paused: true` after `pauseAfterMs` without a token, then `done` when the
+ * source completes or `failed` (with the error) when it fails. Like {@link typingIndicator} it
+ * does not rethrow, and it keeps at most one timer.
+ *
+ * @example
+ * ```ts
+ * events.pipe(typingPhases()).subscribe((p) => (label.textContent = p.phase === 'tool' ? `calling ${p.name}…` : p.phase));
+ * ```
+ */
+export function typingPhases(options: TypingPhasesOptions = {}): OperatorFunction<StreamEvent, TypingPhase> {
+  const pauseAfterMs = options.pauseAfterMs ?? 1500;
+  if (!Number.isFinite(pauseAfterMs) || pauseAfterMs <= 0) throw new UsageError(`pauseAfterMs must be a positive number, got ${pauseAfterMs}`);
+  const scheduler = options.scheduler ?? asyncScheduler;
+  const choice = options.choice ?? 0;
+
+  return (source) =>
+    new Observable<TypingPhase>((subscriber) => {
+      let phase: TypingPhase = { phase: 'waiting' };
+      let lastTokenAt = 0;
+      let timer: Subscription | undefined;
+      const toolNames = new Map<number, string>();
+      const context: TypingPhaseContext = { choice, toolNames };
+      const set = (next: TypingPhase) => {
+        if (samePhase(phase, next)) return;
+        phase = next;
+        subscriber.next(phase);
+      };
+      function checkSilence(this: SchedulerAction<undefined>) {
+        const quiet = scheduler.now() - lastTokenAt;
+        if (quiet < pauseAfterMs) {
+          this.schedule(undefined, pauseAfterMs - quiet);
+          return;
+        }
+        timer = undefined;
+        if ('paused' in phase) set({ ...phase, paused: true });
+      }
+
+      subscriber.next(phase);
+      const subscription = source.subscribe({
+        next(event) {
+          if (event.type === 'tool_call.start' && event.choice === choice) toolNames.set(event.index, event.name);
+          const next = nextTypingPhase(phase, event, context);
+          if (next === phase) return;
+          set(next);
+          if (event.choice !== choice || !isTokenEvent(event)) return;
+          lastTokenAt = scheduler.now();
+          timer ??= scheduler.schedule(checkSilence, pauseAfterMs);
+        },
+        error(error: unknown) {
+          timer?.unsubscribe();
+          set({ phase: 'failed', error });
+          subscriber.complete();
+        },
+        complete() {
+          timer?.unsubscribe();
+          set({ phase: 'done' });
+          subscriber.complete();
+        },
+      });
+      return () => {
+        subscription.unsubscribe();
+        timer?.unsubscribe();
+      };
+    });
+}

@@ -3,13 +3,13 @@
 // transports' end-of-body policy and every provider build on), transports, byte sources (which
 // check content types against the transport table), providers and the wire-format registry,
 // the pipeline, the public operators, record/replay, the test kit, Node (files, serve, CLI),
-// and the entry points.
+// the entry points, and the inspect page (a user of the browser entry, bundled on its own).
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const SRC = join(__dirname, '../../src');
-const LAYERS = ['errors', 'assembly', 'transports', 'sources', 'providers', 'pipeline', 'operators', 'replay', 'testing', 'node', 'redis', 'entries'];
+const LAYERS = ['errors', 'assembly', 'transports', 'sources', 'providers', 'pipeline', 'operators', 'replay', 'testing', 'node', 'redis', 'entries', 'inspect-page'];
 
 /**
  * Known exceptions, each with its reason. Keep this empty but for work in flight.

@@ -5,6 +5,7 @@ import { runDemo } from './demo.js';
 import { EXIT_CODES_NOTE, helpText } from './help.js';
 import { oneLine, processIo, type CliIo } from './io.js';
 import { packageVersion } from './locate-recording.js';
+import { inspectSpec, runInspect } from './inspect-command.js';
 import { recordSpec, runRecord } from './record-command.js';
 import { replaySpec, runReplay } from './replay-command.js';
 import { runServe, serveSpec } from './serve-command.js';
@@ -19,6 +20,7 @@ const COMMANDS: Record<string, Command> = {
   replay: { spec: replaySpec, run: runReplay },
   record: { spec: recordSpec, run: runRecord },
   serve: { spec: serveSpec, run: runServe },
+  inspect: { spec: inspectSpec, run: runInspect },
 };
 
 const topSpec: CommandSpec = {
