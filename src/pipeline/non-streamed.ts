@@ -1,5 +1,5 @@
 import type { ProviderName } from '../providers/provider-spec.js';
-import type { Pipeline, PipelineOptions, PipelineSink } from './pipeline.js';
+import type { Pipeline, PipelineOptions, PipelineSink } from './pipeline-types.js';
 
 /**
  * A body that is one JSON object, the answer of a request made with `stream: false` (a
