@@ -108,7 +108,25 @@ function fromOllama(response) {
   };
 }
 
-const fromFinal = (body, response) => (body.transport === 'sse' ? fromCompletion(response) : fromOllama(response));
+/** What every contestant reports from a Responses API `Response`: the message text, the function-call arguments. */
+function fromResponse(response) {
+  let content = null;
+  const toolArgs = [];
+  let logprobTokens = 0;
+  for (const item of response.output ?? []) {
+    if (item.type === 'function_call') toolArgs.push(item.arguments);
+    if (item.type !== 'message') continue;
+    for (const part of item.content ?? []) {
+      if (part.type !== 'output_text') continue;
+      content = (content ?? '') + part.text;
+      logprobTokens += part.logprobs?.length ?? 0;
+    }
+  }
+  return { content, toolArgs, logprobTokens };
+}
+
+const isResponses = (body) => body.provider === 'openai-responses';
+const fromFinal = (body, response) => (isResponses(body) ? fromResponse(response) : body.transport === 'sse' ? fromCompletion(response) : fromOllama(response));
 
 const chunkwiseEvents = {
   name: 'chunkwise',
@@ -149,7 +167,7 @@ const toolsFor = (body) =>
 const openaiNode = {
   name: 'openai-node',
   label: 'openai-node chat.completions.stream()',
-  applies: (body) => body.transport === 'sse',
+  applies: (body) => body.transport === 'sse' && !isResponses(body),
   async load() {
     const { default: OpenAI } = await import('openai');
     const canned = cannedFetch(SSE_HEADERS);
@@ -170,10 +188,27 @@ const openaiNode = {
   },
 };
 
+const openaiNodeResponses = {
+  name: 'openai-node',
+  label: 'openai-node responses.stream() (ResponseStream)',
+  applies: isResponses,
+  async load() {
+    const { default: OpenAI } = await import('openai');
+    const canned = cannedFetch(SSE_HEADERS);
+    const client = new OpenAI({ apiKey: 'sk-bench', baseURL: 'http://127.0.0.1:9/v1', fetch: canned.fetch, maxRetries: 0 });
+    return async (stream, body) => {
+      canned.state.stream = stream;
+      const tools = toolsFor(body).map((f) => ({ type: 'function', ...f, strict: false }));
+      const response = await client.responses.stream({ model: 'gpt-4.1', input: 'bench', ...(tools.length ? { tools } : {}) }).finalResponse();
+      return { ...fromResponse(response), final: response };
+    };
+  },
+};
+
 const aiSdk = {
   name: 'ai-sdk',
   label: 'AI SDK streamText() fullStream (@ai-sdk/openai)',
-  applies: (body) => body.transport === 'sse',
+  applies: (body) => body.transport === 'sse' && !isResponses(body),
   async load() {
     globalThis.AI_SDK_LOG_WARNINGS = false;
     const { streamText, tool, jsonSchema } = await import('ai');
@@ -233,7 +268,7 @@ const ollamaJs = {
 };
 
 /** In table order. */
-export const CONTESTANTS = [floorSse, floorNdjson, chunkwiseEvents, chunkwiseAssemble, openaiNode, aiSdk, ollamaJs];
+export const CONTESTANTS = [floorSse, floorNdjson, chunkwiseEvents, chunkwiseAssemble, openaiNode, openaiNodeResponses, aiSdk, ollamaJs];
 
 export function contestantsFor(body) {
   return CONTESTANTS.filter((c) => c.applies(body));

@@ -1,4 +1,4 @@
-// Writes the generated benchmark bodies to bench/data/ (git-ignored): four families at about
+// Writes the generated benchmark bodies to bench/data/ (git-ignored): six families at about
 // 2k, 20k and 200k tokens. Seeded, so every run and every machine gets the same bytes; a body
 // is only rewritten when its generator version or seed changed.
 //
@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ollamaChat } from './lib/ollama-bodies.mjs';
 import { openAiText, openAiToolCalls } from './lib/openai-bodies.mjs';
+import { responsesText, responsesToolCalls } from './lib/responses-bodies.mjs';
 import { createRandom } from './lib/prng.mjs';
 
 export const DATA_DIR = join(dirname(fileURLToPath(import.meta.url)), 'data');
@@ -21,6 +22,8 @@ export const FAMILIES = {
   'openai-text': { transport: 'sse', provider: 'openai', write: (tokens, r, w) => openAiText({ tokens, withLogprobs: false }, r, w) },
   'openai-tools': { transport: 'sse', provider: 'openai', write: (tokens, r, w) => openAiToolCalls({ tokens }, r, w) },
   'ollama-chat': { transport: 'ndjson', provider: 'ollama', write: (tokens, r, w) => ollamaChat({ tokens }, r, w) },
+  'responses-text': { transport: 'sse', provider: 'openai-responses', write: (tokens, r, w) => responsesText({ tokens }, r, w) },
+  'responses-tools': { transport: 'sse', provider: 'openai-responses', write: (tokens, r, w) => responsesToolCalls({ tokens }, r, w) },
 };
 
 /** Buffers writes and flushes them in ~1 MB blocks (a 150 MB body never lives in one string). */

@@ -6,7 +6,7 @@
 //   node bench/run.mjs --quick          # 2k and 20k bodies, fewer runs, no load/incremental
 //   node bench/run.mjs --only=openai-text,ollama-chat --sizes=20k
 //   flags: --sets=N (default 5: N sets of processes per body, whose contestants take turns run by run; runs pooled)
-//          --no-recordings --no-load --no-incremental --no-slots --no-profile --profile (always profile)
+//          --no-recordings --no-load --no-incremental --no-slots --no-redis --no-profile --profile (always profile)
 //          --readme (also write bench/results/readme-section.md, the README's Performance section, from this run)
 //          --clock=cpu (time process CPU instead of wall clock: for a busy shared machine)
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -262,6 +262,12 @@ async function main() {
     else targets.push({ target: '100k tool calls / choices in any index order', body: 'slots', pass: false, note: slots.error });
   }
   stage('many slots', since);
+  let redis;
+  if (!args.has('no-redis')) {
+    log('chunkwise/redis against in-process sharing…');
+    redis = await runChild(join(BENCH, 'redis.mjs'), [], { timeoutMs: 300_000 });
+  }
+  stage('redis', since);
   since = Date.now();
 
   // Profile chunkwise where it misses a target against the floor (or always with --profile).
@@ -295,7 +301,7 @@ async function main() {
   }
 
   stage('profiles and breakdowns', since);
-  const out = { date: new Date().toISOString(), machine: { ...info, loadAverageAtEnd: machine().loadAverage }, command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`, clock, sets: SETS, durationS: Math.round((Date.now() - began) / 1000), stages, bodies: [...results.values()], recordings: recordingResults, recordingsSkipped: recordings.skipped, targets, incrementalJson: incremental, load, slots, breakdowns, profiles };
+  const out = { date: new Date().toISOString(), machine: { ...info, loadAverageAtEnd: machine().loadAverage }, command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`, clock, sets: SETS, durationS: Math.round((Date.now() - began) / 1000), stages, bodies: [...results.values()], recordings: recordingResults, recordingsSkipped: recordings.skipped, targets, incrementalJson: incremental, load, slots, redis, breakdowns, profiles };
   const md = renderResults(out);
   writeFileSync(join(BENCH, 'results/latest.json'), `${JSON.stringify(out, null, 1)}\n`);
   writeFileSync(join(BENCH, 'results/latest.md'), md);

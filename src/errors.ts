@@ -23,7 +23,39 @@ export interface ChunkwiseErrorOptions extends StreamPosition {
   partial?: unknown;
 }
 
+/**
+ * The brand every chunkwise error carries: the names of its chunkwise classes, under a
+ * registry symbol. A program that loads both the ESM and the CJS build (or two copies of the
+ * package) has two `ChunkwiseError` classes; `instanceof` and `isChunkwiseError` read the
+ * brand, so an error from either copy is recognised by both.
+ */
+const BRAND = Symbol.for('chunkwise.error');
+/** The static name a chunkwise class brands its instances with. */
+const CLASS_BRAND = Symbol.for('chunkwise.error.class');
+
+type BrandedClass = { [CLASS_BRAND]?: string };
+
+function brandsOf(value: unknown): readonly string[] | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const brands = (value as { [BRAND]?: unknown })[BRAND];
+  return Array.isArray(brands) ? brands : undefined;
+}
+
 export class ChunkwiseError extends Error {
+  static readonly [CLASS_BRAND]: string = 'ChunkwiseError';
+
+  /**
+   * `error instanceof ParseError` is true for a ParseError of any copy of chunkwise (ESM or
+   * CJS build). A subclass of your own that does not brand itself is checked as usual.
+   */
+  static override [Symbol.hasInstance]<T>(this: abstract new (...args: any[]) => T, value: unknown): value is T {
+    if (Object.prototype.hasOwnProperty.call(this, CLASS_BRAND)) {
+      const brands = brandsOf(value);
+      if (brands) return brands.includes((this as BrandedClass)[CLASS_BRAND]!);
+    }
+    return Function.prototype[Symbol.hasInstance].call(this, value);
+  }
+
   readonly code: ChunkwiseErrorCode;
   line?: number;
   event?: number;
@@ -35,6 +67,11 @@ export class ChunkwiseError extends Error {
   constructor(code: ChunkwiseErrorCode, message: string, options: ChunkwiseErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
+    const brands: string[] = [];
+    for (let c: unknown = new.target; typeof c === 'function' && c !== Error; c = Object.getPrototypeOf(c)) {
+      if (Object.prototype.hasOwnProperty.call(c, CLASS_BRAND)) brands.push((c as BrandedClass)[CLASS_BRAND]!);
+    }
+    Object.defineProperty(this, BRAND, { value: brands, enumerable: false });
     this.code = code;
     if (options.line !== undefined) this.line = options.line;
     if (options.event !== undefined) this.event = options.event;
@@ -46,6 +83,7 @@ export class ChunkwiseError extends Error {
 
 /** A non-2xx HTTP response. `providerMessage` is the error text parsed from the JSON body, when there was one. */
 export class HttpError extends ChunkwiseError {
+  static override readonly [CLASS_BRAND]: string = 'HttpError';
   readonly status: number;
   readonly statusText: string;
   readonly body: string;
@@ -82,6 +120,7 @@ export class HttpError extends ChunkwiseError {
 
 /** The provider reported an error inside the stream (`event: error`, `{"error": …}`). */
 export class ProviderError extends ChunkwiseError {
+  static override readonly [CLASS_BRAND]: string = 'ProviderError';
   readonly providerMessage: string;
   readonly type?: string;
   readonly providerCode?: string | number;
@@ -112,6 +151,7 @@ export class ProviderError extends ChunkwiseError {
 
 /** Bytes that could not be decoded: malformed JSON, invalid framing, wrong types where objects were expected. */
 export class ParseError extends ChunkwiseError {
+  static override readonly [CLASS_BRAND]: string = 'ParseError';
   constructor(message: string, options: ChunkwiseErrorOptions = {}) {
     super('parse', withPosition(message, options), options);
   }
@@ -119,6 +159,7 @@ export class ParseError extends ChunkwiseError {
 
 /** The connection failed (reset, DNS, TLS, a reader that threw): anything below the HTTP layer. */
 export class NetworkError extends ChunkwiseError {
+  static override readonly [CLASS_BRAND]: string = 'NetworkError';
   constructor(message: string, options: ChunkwiseErrorOptions = {}) {
     super('network', message, options);
   }
@@ -126,6 +167,7 @@ export class NetworkError extends ChunkwiseError {
 
 /** The stream ended before the provider said it was done. */
 export class TruncatedStreamError extends ChunkwiseError {
+  static override readonly [CLASS_BRAND]: string = 'TruncatedStreamError';
   constructor(message: string, options: ChunkwiseErrorOptions = {}) {
     super('truncated', message, options);
   }
@@ -133,6 +175,7 @@ export class TruncatedStreamError extends ChunkwiseError {
 
 /** The consumer aborted (AbortSignal) before the stream ended. */
 export class AbortError extends ChunkwiseError {
+  static override readonly [CLASS_BRAND]: string = 'AbortError';
   constructor(message = 'The stream was aborted', options: ChunkwiseErrorOptions = {}) {
     super('aborted', message, options);
   }
@@ -140,6 +183,7 @@ export class AbortError extends ChunkwiseError {
 
 /** A configured size limit was exceeded. */
 export class LimitError extends ChunkwiseError {
+  static override readonly [CLASS_BRAND]: string = 'LimitError';
   readonly limit: number;
   readonly limitName: string;
   constructor(limitName: string, limit: number, message: string, options: ChunkwiseErrorOptions = {}) {
@@ -151,6 +195,7 @@ export class LimitError extends ChunkwiseError {
 
 /** No bytes arrived for longer than the configured idle timeout. */
 export class IdleTimeoutError extends ChunkwiseError {
+  static override readonly [CLASS_BRAND]: string = 'IdleTimeoutError';
   readonly idleMs: number;
   constructor(idleMs: number, options: ChunkwiseErrorOptions = {}) {
     super('timeout', `No bytes arrived for ${idleMs} ms (idle timeout)`, options);
@@ -160,13 +205,15 @@ export class IdleTimeoutError extends ChunkwiseError {
 
 /** Wrong use of the API or CLI (bad argument, missing file, unknown recording). */
 export class UsageError extends ChunkwiseError {
+  static override readonly [CLASS_BRAND]: string = 'UsageError';
   constructor(message: string, options: ChunkwiseErrorOptions = {}) {
     super('usage', message, options);
   }
 }
 
+/** Whether `value` is a chunkwise error, from this copy of the package or any other (ESM or CJS build). */
 export function isChunkwiseError(value: unknown): value is ChunkwiseError {
-  return value instanceof ChunkwiseError;
+  return brandsOf(value)?.includes('ChunkwiseError') ?? false;
 }
 
 /** Wraps anything thrown into a ChunkwiseError, keeping ChunkwiseErrors as they are. */

@@ -79,7 +79,7 @@ export function openAiText({ tokens, withLogprobs }, random, write) {
 const TOOLS = ['search_catalog', 'write_report', 'plot_series'];
 
 /** Argument JSON of about `chars` characters, one shape per tool. */
-function toolArguments(name, chars, random) {
+export function toolArguments(name, chars, random) {
   const items = [];
   const value = name === 'search_catalog' ? { query: phrase(random, 3, 8), results: items }
     : name === 'write_report' ? { title: phrase(random, 4, 10), sections: items }
@@ -103,7 +103,7 @@ function toolArguments(name, chars, random) {
 }
 
 /** Cuts text into 1–7 character fragments (mean 4, about one token), never inside a surrogate pair. */
-function fragments(text, random) {
+export function fragments(text, random) {
   const out = [];
   let at = 0;
   while (at < text.length) {

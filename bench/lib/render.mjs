@@ -27,6 +27,7 @@ export function renderResults(out) {
   }
   if (out.load) parts.push('#### 1,000 concurrent streams (bench/load.mjs)', '', out.load.ok ? out.load.table : `failed: ${out.load.error}`, '');
   if (out.slots) parts.push('#### Many slots: 100k tool calls and choices, any index order (bench/slots.mjs)', '', out.slots.ok ? out.slots.table : `failed: ${out.slots.error}`, '');
+  if (out.redis) parts.push('#### chunkwise/redis against in-process sharing (bench/redis.mjs)', '', out.redis.ok ? out.redis.table : `failed: ${out.redis.error}`, '');
   if (out.breakdowns.length) parts.push('#### Where chunkwise\'s time goes (bench/breakdown.mjs)', '');
   for (const b of out.breakdowns) parts.push(b.ok ? b.table : `Breakdown failed: ${b.error}`, '');
   if (out.profiles.length) parts.push('#### CPU profiles of chunkwise (bench/profile.mjs)', '');

@@ -33,7 +33,8 @@ function run(name) {
   const request = fetch(`${server}${endpoint}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-chunkwise-recording': name },
-    body: JSON.stringify({ model: recording.models[0] ?? 'any', stream: true, messages: [{ role: 'user', content: 'Hi' }] }),
+    // The Responses API (`/v1/responses`) takes `input`; chat completions and Ollama take `messages`.
+    body: JSON.stringify({ model: recording.models[0] ?? 'any', stream: true, ...(endpoint.endsWith('/responses') ? { input: 'Hi' } : { messages: [{ role: 'user', content: 'Hi' }] }) }),
   });
   // One request, two consumers: the indicator and the renderer.
   const events = streamEvents(request).pipe(share());
@@ -54,6 +55,7 @@ function run(name) {
           $('reasoning').textContent += event.delta;
           break;
         case 'content.delta':
+        case 'refusal.delta':
           $('content').textContent += event.delta;
           tokens++;
           break;

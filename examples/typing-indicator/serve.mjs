@@ -44,6 +44,9 @@ function resolveFile(root, path) {
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const { createReplayServer } = await import(new URL('../../dist/node.js', import.meta.url).href);
   const replay = await createReplayServer({ dir: join(ROOT, 'recordings'), port: 8787, tokensPerSecond: 15 });
+  // The Responses API recordings (POST /v1/responses) live in their own folder.
+  const responses = await createReplayServer({ dir: join(ROOT, 'recordings', 'responses'), port: 8788, tokensPerSecond: 15 });
   const page = await startStaticServer({ port: 8080 });
-  console.log(`replay server: ${replay.url}\npage: ${page.url}/examples/typing-indicator/?server=${encodeURIComponent(replay.url)}`);
+  const at = (server) => `${page.url}/examples/typing-indicator/?server=${encodeURIComponent(server.url)}`;
+  console.log(`replay server: ${replay.url}\npage: ${at(replay)}\nResponses API recordings: ${at(responses)}`);
 }

@@ -30,14 +30,9 @@ export interface AssemblerOptions<Snapshot = unknown, Chunk = unknown> {
   partialArguments?: boolean;
   /** Opt-in: treat content as JSON (structured output) and emit `content.partial` events. */
   partialContent?: boolean;
-}
-
-export type ProviderName = 'openai' | 'groq' | 'ollama';
-export type TransportName = 'sse' | 'ndjson';
-
-/** What the pipeline needs to know of a provider. */
-export interface ProviderSpec<Chunk = unknown, Snapshot = unknown, Final = unknown> {
-  name: ProviderName;
-  transport: TransportName;
-  createAssembler(options?: AssemblerOptions<Snapshot, Chunk>): Assembler<Chunk, Snapshot, Final>;
+  /**
+   * Treat recoverable irregularities of the wire format as errors instead of diagnostics
+   * (Responses API: a `sequence_number` gap, repeat or reordering becomes a ParseError).
+   */
+  strict?: boolean;
 }

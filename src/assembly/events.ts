@@ -38,11 +38,12 @@ interface EventBase<S> {
   snapshot: () => S;
 }
 
-export type StreamEvent<S = unknown, C = unknown> =
+/** `S`: the snapshot type, `C`: the chunk type, `F`: the final object's type (the `done` event's `response`). */
+export type StreamEvent<S = unknown, C = unknown, F = unknown> =
   | (EventBase<S> & { type: 'chunk'; chunk: C })
   | (EventBase<S> & { type: 'content.delta'; delta: string; /** content so far */ content: string })
   | (EventBase<S> & { type: 'content.done'; content: string })
-  /** Opt-in (`partialJson: true`): the partial value of JSON content (structured outputs). */
+  /** Opt-in (`partialContent: true`): the partial value of JSON content (structured outputs). */
   | (EventBase<S> & { type: 'content.partial'; partial: unknown; /** path of the open value */ openPath: ReadonlyArray<string | number> })
   | (EventBase<S> & { type: 'refusal.delta'; delta: string; refusal: string })
   | (EventBase<S> & { type: 'refusal.done'; refusal: string })
@@ -76,11 +77,15 @@ export type StreamEvent<S = unknown, C = unknown> =
       error?: ChunkwiseError;
     })
   | (EventBase<S> & { type: 'logprobs.token'; kind: 'content' | 'refusal'; token: TokenLogprob; /** position in the list */ position: number })
+  /** A citation (`url_citation`, `file_citation`, ...) added to the text of output item `index` (Responses API). */
+  | (EventBase<S> & { type: 'annotation'; index: number; annotation: unknown })
+  /** Something odd about the stream that did not stop it (Responses API `sequence_number` gaps, repeats, reordering). */
+  | (EventBase<S> & { type: 'diagnostic'; kind: string; message: string; [key: string]: unknown })
   /** `usage` as the server sent it; `normalized`: the counts under one set of names, `null` where the server did not say (assembly/usage.ts). */
   | (EventBase<S> & { type: 'usage'; usage: UsageInfo; normalized?: NormalizedUsage })
   | (EventBase<S> & { type: 'finish'; reason: string | null })
   /** The last event of every stream: the final response object (choice is always 0). */
-  | (EventBase<S> & { type: 'done'; response: unknown });
+  | (EventBase<S> & { type: 'done'; response: F });
 
 export type StreamEventType = StreamEvent['type'];
 

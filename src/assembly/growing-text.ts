@@ -1,10 +1,10 @@
 /**
  * Texts that grow by one stream fragment at a time (content, `response`, reasoning, tool-call
  * arguments) stay one string, so that snapshots share them in O(1). But `a + b` in V8 makes a
- * cons string (a pair of pointers): appended a fragment at a time, a 1 MB text is a chain of
- * 200,000 of them, each fragment a small string of its own, which the GC copies out of the young
- * generation, promotes and walks on every major collection (at 200k tokens the collector took
- * twice the share of the time it took at 20k).
+ * cons string (a pair of pointers): appended a fragment at a time, a long text is a chain of one
+ * per fragment, each fragment a small string of its own, which the GC copies out of the young
+ * generation, promotes and walks on every major collection (so the collector's share of the time
+ * grows with the length of the stream).
  *
  * So the text is kept as a finished head and an open tail: fragments are appended to the tail,
  * and every SEGMENT fragments the tail is flattened (reading a character makes V8 copy it into
@@ -22,7 +22,7 @@ export interface TextGrowth {
   copied: number;
 }
 
-/** Fragments a segment: few enough that they are flattened before a young-generation collection copies them (256 measured 7–11% faster than 4096 on 200k-line Ollama bodies). */
+/** Fragments a segment: few enough that they are flattened before a young-generation collection copies them (the bench's long Ollama bodies show the difference), enough that flattening stays rare. */
 const SEGMENT = 256;
 
 /** Growth state for a text that starts as `initial`. */

@@ -3,10 +3,10 @@
  * the shape OpenAI, Groq and Ollama share).
  *
  * Why: kept as parsed, a token with 5 alternatives is 7 objects, 6 `bytes` arrays and 6 boxed
- * numbers, about 1 KB of heap; a 200k-token stream then holds 200 MB, and promoting it all out
- * of the young generation was a quarter of the run time. Here a token costs its strings (short
- * ones are interned by JSON.parse, so mostly shared), one float64 and one byte a slot: about
- * 140 bytes with 5 alternatives (`bytes` is not stored when it is the token's UTF-8, as it is
+ * numbers, around a kilobyte of heap; a long stream holds hundreds of thousands of them, and
+ * promoting them all out of the young generation dominates the run time. Here a token costs its strings (short
+ * ones are interned by JSON.parse, so mostly shared), one float64 and one byte a slot: an order of
+ * magnitude less (`bytes` is not stored when it is the token's UTF-8, as it is
  * for every token that holds whole characters; the sampled token is stored once when it is also
  * the first alternative, as it usually is). The plain objects are built only when someone
  * reads the list, and their `bytes` arrays are shared between equal tokens (frozen, so that
@@ -132,9 +132,9 @@ class CompactLogprobs<T> implements LogprobStore<T> {
     };
     // The slot cursor. Every object built below is kept: V8 allocates the objects of a literal
     // straight into the old generation once nearly all of them survive (allocation-site
-    // pretenuring, at 85%), which spares copying the whole list out of the young generation.
-    // A throwaway object from the same literal (one per token, as a token read into an object
-    // and then copied) held the alternatives' literal at 80% survival, below that threshold.
+    // pretenuring), which spares copying the whole list out of the young generation. A
+    // throwaway object from the same literal (one per token, as a token read into an object and
+    // then copied) keeps the literal's survival rate below V8's threshold, so none is pretenured.
     let block = -1;
     let inBlock = BLOCK;
     let blockStrings: string[] = [];
@@ -175,7 +175,7 @@ class CompactLogprobs<T> implements LogprobStore<T> {
         alternatives[j] = alternative(other, blockLogprobs[at]!, bytesFor(other, blockFlags[at]!));
       }
       // One literal with all four fields: adding top_logprobs to a three-field token would cost
-      // every token a separate property store (40 bytes; 8 MB on a 200k-token list).
+      // every token a separate property store and a larger object (a map transition).
       out[i] = { token, logprob, bytes, top_logprobs: alternatives } as T;
     }
     if (release) {

@@ -5,15 +5,15 @@
 import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { UsageError } from '../errors.js';
+import { bodyFormat } from '../replay/message-boundaries.js';
 import type { Recording } from '../replay/recording.js';
+import { TRANSPORTS, TRANSPORT_NAMES } from '../transports/transport-table.js';
 import { piecesProblem, recordingFromSidecar, recordingToSidecar } from '../replay/sidecar.js';
 
 /** File extensions of recording bodies, and the content type each implies. */
-export const RECORDING_BODY_TYPES: Readonly<Record<string, string>> = {
-  '.sse': 'text/event-stream',
-  '.ndjson': 'application/x-ndjson',
-  '.jsonl': 'application/x-ndjson',
-};
+export const RECORDING_BODY_TYPES: Readonly<Record<string, string>> = Object.fromEntries(
+  TRANSPORT_NAMES.flatMap((name) => TRANSPORTS[name].extensions.map((extension) => [extension, TRANSPORTS[name].contentType])),
+);
 
 const SIDECAR_SUFFIX = '.json';
 const EXPECTED_SUFFIX = '.expected.json';
@@ -87,16 +87,21 @@ export async function readRecording(path: string): Promise<Recording> {
 /**
  * Writes a recording: the body to `bodyPath` (folders created as needed) and, when the
  * recording has pieces, metadata or an end, the sidecar beside it (secrets redacted). A
- * recording with none of those removes a stale sidecar, so the pair always agrees.
+ * recording with none of those removes a stale sidecar, so the pair always agrees. A path
+ * without an extension gets the one of the body's format (its content type, else its first
+ * byte): `.sse` or `.ndjson`.
  *
- * @throws UsageError when the extension is not `.sse`, `.ndjson` or `.jsonl`, or the pieces
- * do not tile the body (nothing is written then).
+ * @returns the path the body was written to.
+ * @throws UsageError when the extension is not `.sse`, `.ndjson` or `.jsonl` (nor absent), or
+ * the pieces do not tile the body (nothing is written then).
  * @example
  * ```ts
  * await writeRecording('recordings/openai-text.sse', await recording);
+ * await writeRecording('recordings/openai-text', await recording); // 'recordings/openai-text.sse'
  * ```
  */
-export async function writeRecording(bodyPath: string, recording: Recording): Promise<void> {
+export async function writeRecording(path: string, recording: Recording): Promise<string> {
+  const bodyPath = extname(path) === '' ? `${path}${bodyFormat(recording) === 'sse' ? '.sse' : '.ndjson'}` : path;
   bodyContentType(bodyPath);
   const problem = recording.pieces && piecesProblem(recording.pieces, recording.body.byteLength);
   if (problem) throw new UsageError(`Cannot write recording ${bodyPath}: ${problem}`);
@@ -108,6 +113,7 @@ export async function writeRecording(bodyPath: string, recording: Recording): Pr
   } else {
     await rm(sidecarPath, { force: true });
   }
+  return bodyPath;
 }
 
 /**
@@ -150,7 +156,7 @@ function bodyContentType(bodyPath: string): string {
   const type = RECORDING_BODY_TYPES[extname(bodyPath).toLowerCase()];
   if (!type) {
     const known = Object.keys(RECORDING_BODY_TYPES).join(', ');
-    throw new UsageError(`${basename(bodyPath)} is not a recording body (${bodyPath}): expected one of ${known}`);
+    throw new UsageError(`${basename(bodyPath)} is not a recording body (${bodyPath}): expected one of ${known}, or no extension to take the body's format`);
   }
   return type;
 }

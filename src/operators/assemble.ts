@@ -1,11 +1,14 @@
 import { lastValueFrom } from 'rxjs';
+import type { ProviderName } from '../providers/provider-spec.js';
 import type { OllamaResponse } from '../providers/ollama/types.js';
+import type { FinalOf } from '../providers/provider-types.js';
 import type { ChatCompletion } from '../providers/openai/types.js';
+import type { Response as ResponsesApiResponse } from '../providers/openai-responses/types.js';
 import type { ByteSource } from '../sources/from-source.js';
 import { streamFinal, type StreamOptions } from './run-pipeline.js';
 
-/** The final object of any provider: narrow it with `isChatCompletion` / `isOllamaResponse`. */
-export type AssembledResponse = ChatCompletion | OllamaResponse;
+/** The final object of any provider: narrow it with `'choices' in r`, `'output' in r`, `isChatCompletion`, `isOllamaResponse` or `isResponsesApiResponse`. */
+export type AssembledResponse = FinalOf<ProviderName>;
 
 /**
  * One call for the simplest case: a response body in, the provider's final response object
@@ -20,12 +23,9 @@ export type AssembledResponse = ChatCompletion | OllamaResponse;
  * console.log(completion.choices[0].message.content);
  * ```
  */
-export function assemble(source: ByteSource, options: StreamOptions & { provider: 'openai' | 'groq' }): Promise<ChatCompletion>;
-export function assemble(source: ByteSource, options: StreamOptions & { provider: 'ollama' }): Promise<OllamaResponse>;
-export function assemble(source: ByteSource, options?: StreamOptions): Promise<AssembledResponse>;
-export async function assemble(source: ByteSource, options: StreamOptions = {}): Promise<AssembledResponse> {
+export async function assemble<P extends ProviderName = ProviderName>(source: ByteSource, options: StreamOptions<P> = {}): Promise<FinalOf<P>> {
   const { response } = await lastValueFrom(streamFinal(source, options));
-  return response as AssembledResponse;
+  return response as FinalOf<P>;
 }
 
 /** True for an OpenAI-format `chat.completion` (OpenAI, Groq, OpenAI-compatible servers). */
@@ -36,4 +36,9 @@ export function isChatCompletion(response: unknown): response is ChatCompletion 
 /** True for an Ollama `/api/chat` or `/api/generate` response. */
 export function isOllamaResponse(response: unknown): response is OllamaResponse {
   return typeof response === 'object' && response !== null && typeof (response as { done?: unknown }).done === 'boolean' && !('choices' in response);
+}
+
+/** True for a Responses API `response` object (`POST /v1/responses`). */
+export function isResponsesApiResponse(response: unknown): response is ResponsesApiResponse {
+  return typeof response === 'object' && response !== null && (response as { object?: unknown }).object === 'response' && Array.isArray((response as { output?: unknown }).output);
 }

@@ -1,21 +1,21 @@
 import { Observable, Subject, takeUntil, type SchedulerLike, type Subscriber } from 'rxjs';
-import type { ProviderName } from '../assembly/assembler.js';
 import type { StreamEvent } from '../assembly/events.js';
+import type { FinalOf, ProviderEvent } from '../providers/provider-types.js';
 import { fromSource, type ByteSource, type SourceOptions } from '../sources/from-source.js';
 import { idleTimeout } from '../sources/idle-timeout.js';
-import { createPipeline, type PipelineOptions } from './pipeline.js';
+import { createPipeline, type PipelineOptions } from '../pipeline/pipeline.js';
+import type { ProviderName } from '../providers/provider-spec.js';
+import { transportOfProvider } from '../providers/registry.js';
 
-export interface StreamOptions extends PipelineOptions, Omit<SourceOptions, 'onResponse' | 'expect'> {
+export interface StreamOptions<P extends ProviderName = ProviderName> extends PipelineOptions<P>, Omit<SourceOptions, 'onResponse' | 'expect'> {
   /** Fail with an IdleTimeoutError when no bytes arrive for this long (ms). */
   idleTimeoutMs?: number;
   /** Scheduler for the idle timeout (tests pass a TestScheduler). */
   scheduler?: SchedulerLike;
 }
 
-export interface FinalResult {
-  response: unknown;
-  provider: ProviderName;
-}
+/** The final object and the provider that made it; with no provider named, a union that narrows on `provider`. */
+export type FinalResult<P extends ProviderName = ProviderName> = P extends ProviderName ? { response: FinalOf<P>; provider: P } : never;
 
 /** Subscribes the byte source and runs it through a pipeline; events go to `onEvent` when given. */
 export function runPipeline(
@@ -23,7 +23,7 @@ export function runPipeline(
   options: StreamOptions,
   subscriber: Subscriber<unknown>,
   onEvent: ((event: StreamEvent) => void) | undefined,
-  onFinal: (result: FinalResult) => void,
+  onFinal: (result: { response: unknown; provider: ProviderName }) => void,
 ) {
   // Once the pipeline has its outcome, the source is let go of at once, even in the middle of
   // a synchronous source (an array, a generator: possibly endless), which nothing else could
@@ -44,7 +44,7 @@ export function runPipeline(
   let bytes = fromSource(source, {
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.maxTotalBytes !== undefined ? { maxTotalBytes: options.maxTotalBytes } : {}),
-    expect: options.provider === undefined ? 'any' : options.provider === 'ollama' ? 'ndjson' : 'sse',
+    expect: options.provider === undefined ? 'any' : transportOfProvider(options.provider),
     onResponse: (response) => pipeline.contentType(response.headers.get('content-type')),
   });
   if (options.idleTimeoutMs !== undefined) bytes = bytes.pipe(idleTimeout<Uint8Array>(options.idleTimeoutMs, options.scheduler));
@@ -66,15 +66,15 @@ export function runPipeline(
  * });
  * ```
  */
-export function streamEvents(source: ByteSource, options: StreamOptions = {}): Observable<StreamEvent> {
-  return new Observable<StreamEvent>((subscriber) =>
-    runPipeline(source, options, subscriber as Subscriber<unknown>, (event) => subscriber.next(event), () => {}),
+export function streamEvents<P extends ProviderName = ProviderName>(source: ByteSource, options: StreamOptions<P> = {}): Observable<ProviderEvent<P>> {
+  return new Observable<ProviderEvent<P>>((subscriber) =>
+    runPipeline(source, options, subscriber as Subscriber<unknown>, (event) => subscriber.next(event as ProviderEvent<P>), () => {}),
   );
 }
 
 /** The final response object as a cold Observable of one value (no event objects are built). */
-export function streamFinal(source: ByteSource, options: StreamOptions = {}): Observable<FinalResult> {
-  return new Observable<FinalResult>((subscriber) =>
-    runPipeline(source, options, subscriber as Subscriber<unknown>, undefined, (result) => subscriber.next(result)),
+export function streamFinal<P extends ProviderName = ProviderName>(source: ByteSource, options: StreamOptions<P> = {}): Observable<FinalResult<P>> {
+  return new Observable<FinalResult<P>>((subscriber) =>
+    runPipeline(source, options, subscriber as Subscriber<unknown>, undefined, (result) => subscriber.next(result as FinalResult<P>)),
   );
 }

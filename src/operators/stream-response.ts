@@ -1,22 +1,28 @@
 import { Observable, Subject, type Subscription } from 'rxjs';
 import { filter, map } from 'rxjs/operators';
+import type { ProviderName } from '../providers/provider-spec.js';
 import type { StreamEvent } from '../assembly/events.js';
+import type { FinalOf, ProviderEvent, SnapshotOf } from '../providers/provider-types.js';
 import type { ByteSource } from '../sources/from-source.js';
 import { streamEvents, type StreamOptions } from './run-pipeline.js';
 import { toAsyncIterable } from './to-async-iterable.js';
 
-/** A response being streamed: several consumers, one upstream request. */
-export interface ResponseStream<S = any, F = any> extends AsyncIterable<StreamEvent<S>> {
+/**
+ * A response being streamed: several consumers, one upstream request. Typed by provider `P`
+ * (`streamResponse(res, { provider: 'openai' })`: `final` is a `ChatCompletion`); with no
+ * provider named, by the union of every provider's types.
+ */
+export interface ResponseStream<P extends ProviderName = ProviderName> extends AsyncIterable<ProviderEvent<P>> {
   /** Every typed event from the moment of subscription; the last is `done`. */
-  readonly events$: Observable<StreamEvent<S>>;
+  readonly events$: Observable<ProviderEvent<P>>;
   /** A snapshot after every chunk; a late subscriber gets the current snapshot first. */
-  readonly snapshots$: Observable<S>;
+  readonly snapshots$: Observable<SnapshotOf<P>>;
   /** The content text as it grows, per delta (choice 0). */
   readonly text$: Observable<string>;
   /** The final response object; reading it starts the request if nothing else has. */
-  readonly final: Promise<F>;
+  readonly final: Promise<FinalOf<P>>;
   /** The snapshot now, or undefined before the first chunk. */
-  snapshot(): S | undefined;
+  snapshot(): SnapshotOf<P> | undefined;
   /** Stops the request; subscribers get an AbortError carrying the partial object. */
   abort(reason?: unknown): void;
 }
@@ -35,10 +41,14 @@ export interface ResponseStream<S = any, F = any> extends AsyncIterable<StreamEv
  * const completion = await stream.final;
  * ```
  */
-export function streamResponse<S = any, F = any>(source: ByteSource, options: StreamOptions = {}): ResponseStream<S, F> {
+// One piece: the shared connection, its reference count and the outcome are one state that the
+// observables, the async iterator and the Promise all read.
+export function streamResponse<P extends ProviderName = ProviderName>(source: ByteSource, options: StreamOptions<P> = {}): ResponseStream<P> {
+  type S = SnapshotOf<P>;
+  type F = FinalOf<P>;
   const controller = new AbortController();
   const signal = options.signal ? anySignal([options.signal, controller.signal]) : controller.signal;
-  const upstream = streamEvents(source, { ...options, signal }) as Observable<StreamEvent<S>>;
+  const upstream = streamEvents(source, { ...options, signal }) as unknown as Observable<StreamEvent<S>>;
   const hub = new Subject<StreamEvent<S>>();
   let latest: (() => S) | undefined;
   let connection: Subscription | undefined;
@@ -93,7 +103,7 @@ export function streamResponse<S = any, F = any>(source: ByteSource, options: St
   );
 
   return {
-    events$,
+    events$: events$ as unknown as Observable<ProviderEvent<P>>,
     snapshots$,
     text$,
     get final() {
@@ -118,7 +128,7 @@ export function streamResponse<S = any, F = any>(source: ByteSource, options: St
     },
     snapshot: () => latest?.(),
     abort: (reason?: unknown) => controller.abort(reason),
-    [Symbol.asyncIterator]: () => toAsyncIterable(events$)[Symbol.asyncIterator](),
+    [Symbol.asyncIterator]: () => toAsyncIterable(events$ as unknown as Observable<ProviderEvent<P>>)[Symbol.asyncIterator](),
   };
 }
 

@@ -1,31 +1,50 @@
-import type { ProviderName, TransportName } from '../assembly/assembler.js';
+/**
+ * Wire-format detection of a body at hand (a recording), in the same two stages and with the same
+ * decoders as the pipeline on a live stream: the transport from the content type or the first
+ * bytes (`transports/transport-table.ts`), then the provider from the first decoded payload (the
+ * registry). Used where a whole body is known in advance: `serve` and the test kit.
+ */
+import { createPayloadDecoder } from '../transports/payload-decoder.js';
+import { transportOfBody, type TransportName } from '../transports/transport-table.js';
+import type { ProviderName } from './provider-spec.js';
+import { providerFromFirstPayload } from './registry.js';
 
-/** The provider implied by a content type, or undefined when it says nothing useful. */
-export function providerFromContentType(contentType: string | null | undefined): ProviderName | undefined {
-  if (!contentType) return undefined;
-  const type = contentType.split(';')[0]!.trim().toLowerCase();
-  if (type === 'text/event-stream') return 'openai';
-  if (type.includes('ndjson') || type.includes('jsonl') || type.includes('json-lines') || type === 'application/json') return 'ollama';
-  return undefined;
+/** What detection finds of a body. */
+export interface DetectedBody {
+  transport: TransportName;
+  provider: ProviderName;
+  /** The body's first JSON-object payloads (up to a few): what tells endpoints and models apart. */
+  payloads: Array<Record<string, unknown>>;
 }
+
+// The first messages are enough to learn the provider, the model and the endpoint.
+const HEAD_BYTES = 64 * 1024;
+const HEAD_PAYLOADS = 8;
 
 /**
- * The transport implied by the first bytes of a body: SSE lines start with a field name or a
- * comment colon; NDJSON lines start with `{`. Returns undefined while only a BOM and white
- * space have arrived (the caller waits for more bytes).
+ * The transport and provider of a whole body, and its first payloads.
+ *
+ * @example
+ * ```ts
+ * detectBody(new TextEncoder().encode('{"model":"m","done":true}\n')).provider; // 'ollama'
+ * ```
  */
-export function transportFromFirstBytes(bytes: Uint8Array): TransportName | undefined {
-  let i = 0;
-  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) i = 3;
-  for (; i < bytes.length; i++) {
-    const c = bytes[i]!;
-    if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) continue;
-    if (c === 0x7b /* { */ || c === 0x5b /* [ */) return 'ndjson';
-    return 'sse';
-  }
-  return undefined;
-}
-
-export function providerForTransport(transport: TransportName): ProviderName {
-  return transport === 'sse' ? 'openai' : 'ollama';
+export function detectBody(body: Uint8Array, contentType?: string | null): DetectedBody {
+  const transport = transportOfBody(body, contentType);
+  const found: unknown[] = [];
+  // Errors (a message that is not JSON, an error payload, a cut last line) only end the head early.
+  const ignore = () => {};
+  const decoder = createPayloadDecoder(transport, {
+    payload: (value) => found.push(value),
+    stopped: () => found.length >= HEAD_PAYLOADS,
+    terminated: ignore,
+    error: ignore,
+    cut: ignore,
+  });
+  decoder.feed(body.subarray(0, HEAD_BYTES));
+  return {
+    transport,
+    provider: providerFromFirstPayload(transport, found.length === 0 ? undefined : { payload: found[0], event: decoder.firstEvent }),
+    payloads: found.filter((p): p is Record<string, unknown> => typeof p === 'object' && p !== null && !Array.isArray(p)),
+  };
 }

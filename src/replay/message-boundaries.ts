@@ -1,31 +1,32 @@
+import { TRANSPORTS, transportOfBody, type TransportName } from '../transports/transport-table.js';
 import type { Recording } from './recording.js';
-
-/** The two body formats chunkwise reads. */
-export type BodyFormat = 'sse' | 'ndjson';
 
 const LF = 0x0a;
 const CR = 0x0d;
-const OPEN_BRACE = 0x7b;
-const OPEN_BRACKET = 0x5b;
 
 /**
- * Whether a recording's body is SSE or NDJSON: from its content type when it has one, else
- * from the first non-blank byte (`{` or `[` means NDJSON).
+ * Whether a recording's body is SSE or NDJSON, as detection decides it (the content type when
+ * it names a transport, else the first bytes).
  *
  * @example
  * ```ts
  * bodyFormat({ body: new TextEncoder().encode('{"done":true}\n') }); // 'ndjson'
  * ```
  */
-export function bodyFormat(recording: Recording): BodyFormat {
-  const type = (recording.meta?.contentType ?? recording.meta?.headers?.['content-type'] ?? '').toLowerCase();
-  if (type.includes('event-stream')) return 'sse';
-  if (type.includes('json')) return 'ndjson';
-  for (const byte of recording.body) {
-    if (byte === 0x20 || byte === 0x09 || byte === LF || byte === CR) continue;
-    return byte === OPEN_BRACE || byte === OPEN_BRACKET ? 'ndjson' : 'sse';
-  }
-  return 'sse';
+export function bodyFormat(recording: Recording): TransportName {
+  return transportOfBody(recording.body, recording.meta?.contentType ?? recording.meta?.headers?.['content-type']);
+}
+
+/** The content type a recording is replayed with: the recorded one, else its transport's. */
+export function contentTypeOfRecording(recording: Recording): string {
+  const meta = recording.meta ?? {};
+  const header = Object.entries(meta.headers ?? {}).find(([name]) => name.toLowerCase() === 'content-type')?.[1];
+  return meta.contentType ?? header ?? TRANSPORTS[bodyFormat(recording)].contentType;
+}
+
+/** The file extension a recording's body is written with (`.sse`, `.ndjson`), by its format. */
+export function extensionOfRecording(recording: Recording): string {
+  return TRANSPORTS[bodyFormat(recording)].extensions[0]!;
 }
 
 /**
@@ -38,7 +39,7 @@ export function bodyFormat(recording: Recording): BodyFormat {
  * messageEnds(new TextEncoder().encode('data: a\n\ndata: b\n\n'), 'sse'); // [9, 18]
  * ```
  */
-export function messageEnds(body: Uint8Array, format: BodyFormat): number[] {
+export function messageEnds(body: Uint8Array, format: TransportName): number[] {
   const ends: number[] = [];
   let lineStart = 0;
   // Whether a non-empty line arrived since the last message end.

@@ -1,5 +1,5 @@
 import type { Observable } from 'rxjs';
-import { bodyFormat } from './message-boundaries.js';
+import { contentTypeOfRecording } from './message-boundaries.js';
 import type { Recording } from './recording.js';
 import { replay, type ReplayOptions } from './replay.js';
 import { toReadableStream } from './to-readable-stream.js';
@@ -42,7 +42,7 @@ function responseFor(recording: Recording, bytes: Observable<Uint8Array>): Respo
   for (const [name, value] of Object.entries(meta.headers ?? {})) {
     if (!DROPPED_HEADERS.has(name.toLowerCase())) headers.set(name, value);
   }
-  const contentType = meta.contentType ?? headers.get('content-type') ?? (bodyFormat(recording) === 'sse' ? 'text/event-stream' : 'application/x-ndjson');
+  const contentType = contentTypeOfRecording(recording);
   headers.set('content-type', contentType);
   const status = meta.status ?? 200;
   const body = NULL_BODY_STATUSES.has(status) ? null : toReadableStream(bytes);

@@ -1,5 +1,6 @@
 import { Observable, defer, map, takeWhile, type Subscribable } from 'rxjs';
 import { AbortError, ChunkwiseError, LimitError, UsageError, toChunkwiseError } from '../errors.js';
+import { TRANSPORTS, transportFromContentType, type TransportName } from '../transports/transport-table.js';
 import { httpErrorFrom } from './http-error.js';
 
 /** A response body at hand: what a `ByteSource` promise may resolve to. */
@@ -16,7 +17,7 @@ export type ReadyByteSource =
 export type ByteSource = ReadyByteSource | PromiseLike<ReadyByteSource>;
 
 /** What kind of body the caller expects; used to check a Response's content type. */
-export type ExpectedFormat = 'sse' | 'ndjson' | 'any';
+export type ExpectedFormat = TransportName | 'any';
 
 export interface SourceOptions {
   /** Aborting cancels the reader (and so the HTTP request) and fails with an AbortError. */
@@ -256,19 +257,13 @@ function pumpSubscribable(
   return () => subscription.unsubscribe();
 }
 
-const SSE_TYPES = ['text/event-stream'];
-const NDJSON_TYPES = ['application/x-ndjson', 'application/ndjson', 'application/jsonl', 'application/json-lines', 'application/jsonlines', 'application/json'];
-
 /** A message when the content type cannot carry the expected format; undefined when fine or absent. */
 export function contentTypeProblem(contentType: string | null, expect: ExpectedFormat): string | undefined {
   if (!contentType) return undefined;
-  const type = contentType.split(';')[0]!.trim().toLowerCase();
-  const sse = SSE_TYPES.includes(type);
-  const ndjson = NDJSON_TYPES.includes(type);
-  if (expect === 'sse' && !sse) return `Expected a text/event-stream response but the content type is "${contentType}"`;
-  if (expect === 'ndjson' && !ndjson) return `Expected an NDJSON response but the content type is "${contentType}"`;
-  if (expect === 'any' && !sse && !ndjson) return `Expected a text/event-stream or NDJSON response but the content type is "${contentType}"`;
-  return undefined;
+  const transport = transportFromContentType(contentType);
+  if (expect === 'any' ? transport !== undefined : transport === expect) return undefined;
+  const wanted = expect === 'any' ? 'a text/event-stream or NDJSON' : TRANSPORTS[expect].description;
+  return `Expected ${wanted} response but the content type is "${contentType}"`;
 }
 
 /** Fails with a LimitError as soon as the total exceeds `max`, before passing the piece on. */

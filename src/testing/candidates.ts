@@ -1,14 +1,12 @@
-import { bodyFormat } from '../replay/message-boundaries.js';
+import { detectBody } from '../providers/detect.js';
+import { endpointsForPayloads } from '../providers/registry.js';
 import type { Recording } from '../replay/recording.js';
+import { mediaTypeOf, transportFromContentType } from '../transports/transport-table.js';
 import { endpointOf, pathOf } from './request-info.js';
 import type { RecordingCandidate } from './types.js';
 
 /** A candidate whose use count the fetch updates. */
 export type Candidate = RecordingCandidate & { uses: number };
-
-// The first messages are enough to learn the model and the Ollama endpoint.
-const HEAD_BYTES = 64 * 1024;
-const HEAD_MESSAGES = 8;
 
 /**
  * What a recording answers: the endpoint (from its metadata, else from its format: SSE is
@@ -22,12 +20,13 @@ const HEAD_MESSAGES = 8;
  */
 export function candidateOf(name: string, recording: Recording): Candidate {
   const meta = recording.meta ?? {};
-  const format = bodyFormat(recording);
-  const first = firstMessages(recording.body, format);
+  const detected = detectBody(recording.body, meta.contentType ?? meta.headers?.['content-type']);
+  const format = detected.transport;
+  const first = detected.payloads;
   const candidate: Candidate = {
     name,
     recording,
-    endpoint: meta.endpoint ? endpointOf(pathOf(meta.endpoint)) : format === 'sse' ? '/v1/chat/completions' : ollamaEndpoint(first),
+    endpoint: meta.endpoint ? endpointOf(pathOf(meta.endpoint)) : endpointsForPayloads(detected.provider, first)[0]!,
     models: [],
     uses: 0,
   };
@@ -51,35 +50,10 @@ export function describeCandidate(candidate: RecordingCandidate): string {
   return `${candidate.name} (${parts.join(', ')})`;
 }
 
+/** Whether a content type says the body is a stream (SSE, NDJSON) or one JSON value; undefined when it says neither. */
 function streamsByType(type: string | undefined): boolean | undefined {
-  if (!type) return undefined;
-  const lower = type.toLowerCase();
-  if (lower.includes('event-stream') || lower.includes('ndjson') || lower.includes('jsonl')) return true;
-  return lower.includes('json') ? false : undefined;
-}
-
-function ollamaEndpoint(messages: Array<Record<string, unknown>>): string {
-  for (const message of messages) {
-    if ('response' in message) return '/api/generate';
-    if ('message' in message) return '/api/chat';
-  }
-  return '/api/chat';
-}
-
-/** The first JSON objects of the body: SSE `data:` payloads or NDJSON lines. */
-function firstMessages(body: Uint8Array, format: 'sse' | 'ndjson'): Array<Record<string, unknown>> {
-  const text = new TextDecoder().decode(body.subarray(0, HEAD_BYTES));
-  const out: Array<Record<string, unknown>> = [];
-  for (const line of text.split(/\r\n|\r|\n/)) {
-    if (out.length >= HEAD_MESSAGES) break;
-    const json = format === 'sse' ? /^data: ?(.*)$/.exec(line)?.[1] : line;
-    if (!json || !json.trim()) continue;
-    try {
-      const value: unknown = JSON.parse(json);
-      if (typeof value === 'object' && value !== null && !Array.isArray(value)) out.push(value as Record<string, unknown>);
-    } catch {
-      // `[DONE]`, or a line cut by the head limit.
-    }
-  }
-  return out;
+  const media = mediaTypeOf(type);
+  if (media === undefined) return undefined;
+  if (media === 'application/json' || media.endsWith('+json')) return false;
+  return transportFromContentType(media) !== undefined ? true : undefined;
 }

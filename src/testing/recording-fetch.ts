@@ -6,7 +6,7 @@ import type { ReplayOptions } from '../replay/replay.js';
 import { candidateOf, type Candidate } from './candidates.js';
 import { chooseRecording, type Choice, type Chooser } from './choose-recording.js';
 import { recordResponse } from './record-response.js';
-import { folderStore, namedRecordings, type RecordingStore } from './recording-store.js';
+import { namedRecordings, type OpenStore, type RecordingStore } from './recording-store.js';
 import { replayedResponse } from './replayed-response.js';
 import { describeRequest } from './request-info.js';
 import type { FetchFunction, RecordingFetch, RecordingFetchCall, RecordingFetchMode, RecordingFetchOptions, RecordingRequest } from './types.js';
@@ -28,8 +28,10 @@ const MODES: readonly RecordingFetchMode[] = ['replay', 'record', 'auto'];
  *   pieces, times, status, headers and the request, credentials redacted).
  * - `auto` (Node, `dir`): replays what has a recording, records what has none.
  *
- * Recordings come from `recordings` (in memory) and `dir` (read on the first request, through a
- * lazily loaded Node module, so this module stays web-standard).
+ * Recordings come from `recordings` (in memory) and `dir` (read on the first request). `dir`
+ * needs Node's file system: under Node, `chunkwise/testing` resolves to its Node build, which
+ * has it; the browser build (any bundler targeting browsers) takes in-memory or fetched
+ * recordings and has no Node code in it.
  *
  * @throws UsageError (at once) for an unknown mode, `record`/`auto` without `dir`, bad timing options or bad recordings.
  * @example
@@ -41,7 +43,14 @@ const MODES: readonly RecordingFetchMode[] = ['replay', 'record', 'auto'];
  * const openai = new OpenAI({ apiKey: process.env.OPENAI_API_KEY ?? 'replay', fetch, maxRetries: 0 });
  * ```
  */
+// One piece: the fetch function closes over the mode, the loaded recordings and their use counts,
+// which every call reads and updates.
 export function recordingFetch(options: RecordingFetchOptions = {}): RecordingFetch {
+  return createRecordingFetch(options, undefined);
+}
+
+/** {@link recordingFetch} with the store a `dir` opens (the Node build passes the folder store). */
+export function createRecordingFetch(options: RecordingFetchOptions, openStore: OpenStore | undefined): RecordingFetch {
   const mode = options.mode ?? 'replay';
   if (!MODES.includes(mode)) throw new UsageError(`recordingFetch: unknown mode "${String(mode)}" (use ${MODES.join(', ')})`);
   if (mode !== 'replay' && options.dir === undefined) throw new UsageError(`recordingFetch: mode "${mode}" saves recordings and needs a dir`);
@@ -61,7 +70,7 @@ export function recordingFetch(options: RecordingFetchOptions = {}): RecordingFe
 
   let loaded: Promise<Session> | undefined;
   const load = async (): Promise<Session> => {
-    const store = options.dir !== undefined ? await folderStore(options.dir) : undefined;
+    const store = options.dir !== undefined ? storeOf(options.dir, openStore) : undefined;
     const stored = store && mode !== 'record' ? await store.load(mode === 'auto') : [];
     const candidates = [...memory, ...stored].map(({ name, recording }) => candidateOf(name, recording));
     return { store, candidates, chooser: { mode, options, candidates, taken: new Set(candidates.map((c) => c.name)), counts: new Map() } };
@@ -139,4 +148,11 @@ function callOf(request: RecordingRequest, name: string, action: RecordingFetchC
   const call: RecordingFetchCall = { method: request.method, url: request.url, name, action };
   if (request.model !== undefined) call.model = request.model;
   return call;
+}
+
+function storeOf(dir: string, openStore: OpenStore | undefined): RecordingStore {
+  if (!openStore) {
+    throw new UsageError(`recordingFetch: the dir option (${dir}) needs Node's file system, and this is the browser build of chunkwise/testing; under Node, import chunkwise/testing (its Node build reads folders), or pass recordings`);
+  }
+  return openStore(dir);
 }

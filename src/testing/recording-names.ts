@@ -1,3 +1,4 @@
+import { stripRecordingExtension } from '../transports/transport-table.js';
 import type { RecordingRequest } from './types.js';
 
 /**
@@ -11,8 +12,7 @@ import type { RecordingRequest } from './types.js';
  * ```
  */
 export function safeRecordingName(name: string): string {
-  const segments = name
-    .replace(/\.(?:sse|ndjson|jsonl)$/i, '')
+  const segments = stripRecordingExtension(name)
     .split(/[\\/]+/)
     .map((segment) => segment.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[-.]+|-+$/g, ''))
     .filter((segment) => segment !== '');

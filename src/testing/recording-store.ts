@@ -15,17 +15,11 @@ export interface RecordingStore {
 }
 
 /**
- * The folder store, loaded only when a `dir` is given: the only way this web-standard module
- * reaches Node code, so `chunkwise/testing` stays importable in browsers.
+ * Opens the store of a `dir`. The web-standard test kit has none (it never imports Node code,
+ * so `chunkwise/testing` bundles for browsers); the Node build passes the folder store
+ * (`node/testing/file-store.ts`).
  */
-export async function folderStore(dir: string): Promise<RecordingStore> {
-  try {
-    const { fileRecordingStore } = await import('../node/testing/file-store.js');
-    return fileRecordingStore(dir);
-  } catch (error) {
-    throw new UsageError(`recordingFetch: the dir option (${dir}) needs Node's file system, which could not be loaded: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
-  }
-}
+export type OpenStore = (dir: string) => RecordingStore;
 
 /** In-memory recordings as named ones (`recording-1`, … for unnamed), checked to be recordings. */
 export function namedRecordings(recordings: ReadonlyArray<Recording | NamedRecording>): NamedRecording[] {

@@ -1,3 +1,4 @@
+import { servedEndpoint } from '../providers/registry.js';
 import { REDACTED, isSecretName } from '../replay/redact.js';
 import type { RecordingRequest } from './types.js';
 
@@ -45,9 +46,12 @@ export async function describeRequest(input: string | URL | Request, init?: Requ
  */
 export function endpointOf(path: string): string {
   const trimmed = path.replace(/\/+$/, '') || '/';
+  const served = servedEndpoint(trimmed);
+  if (served) return served.path;
+  // Endpoints no wire format streams (plain completions, embeddings) are still told apart.
   const api = /\/api\/[a-z_]+$/.exec(trimmed);
   if (api) return api[0];
-  for (const tail of ['/chat/completions', '/completions', '/responses', '/embeddings']) {
+  for (const tail of ['/completions', '/responses', '/embeddings']) {
     if (trimmed.endsWith(tail)) return `/v1${tail}`;
   }
   return trimmed;

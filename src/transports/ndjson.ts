@@ -1,5 +1,6 @@
 import { Observable, type OperatorFunction } from 'rxjs';
 import { LimitError, ParseError, excerptOf, toChunkwiseError, type ChunkwiseError } from '../errors.js';
+import { cutError } from '../assembly/end-of-body.js';
 import type { ByteDecoder } from './byte-decoder.js';
 import { providerErrorFrom } from './provider-error.js';
 import { Utf8Carry, firstInvalidUtf8 } from './utf8.js';
@@ -42,12 +43,14 @@ const encoder = new TextEncoder();
  * Hot path: each piece is decoded in one non-streaming TextDecoder call (the bytes of a
  * character cut at its end wait for the next piece) and split as a string; the unterminated
  * last line waits as text. Byte offsets are worked out only when a line fails, from the bytes
- * of the piece it is in. (Keeping that line as bytes instead cost two byte-array allocations
- * and two decoder calls a piece: 5–8% of the floor's time on Ollama bodies.)
+ * of the piece it is in. (Keeping that line as bytes instead would cost two byte-array
+ * allocations and two decoder calls a piece, on every piece, for the rare failing line.)
  *
  * When one line has several problems, the first by position wins, however the body was cut:
  * invalid UTF-8 within its first `maxLineBytes` bytes, else the limit.
  */
+// One piece: the decoder's state (the pending line, the carried bytes, the line count) lives in
+// this closure's variables, which the per-piece hot path reads directly; its helpers share them.
 export function createNdjsonDecoder(sink: NdjsonSink, options: NdjsonDecoderOptions = {}): NdjsonDecoder {
   const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
   // ignoreBOM: each piece is decoded on its own, and only the body's first bytes may be a BOM.
@@ -254,7 +257,15 @@ function tooManyBytes(text: string, max: number): boolean {
 export function decodeNdjson(options: NdjsonDecoderOptions = {}): OperatorFunction<Uint8Array | string, unknown> {
   return (source) =>
     new Observable<unknown>((subscriber) => {
-      const decoder = createNdjsonDecoder({ value: (v) => subscriber.next(v), error: (e) => subscriber.error(e) }, options);
+      const decoder = createNdjsonDecoder(
+        {
+          value: (v) => subscriber.next(v),
+          error: (e) => subscriber.error(e),
+          // The end-of-body policy, as the pipeline applies it: a last line cut short is a truncation.
+          unterminated: (text, e) => subscriber.error(cutError(e, text)),
+        },
+        options,
+      );
       return source.subscribe({
         next: (piece) => decoder.feed(piece),
         error: (e) => subscriber.error(toChunkwiseError(e)),

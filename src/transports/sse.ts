@@ -1,6 +1,7 @@
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { Observable, type OperatorFunction } from 'rxjs';
 import { LimitError, ParseError, ProviderError, excerptOf, toChunkwiseError, type ChunkwiseError } from '../errors.js';
+import { cutError } from '../assembly/end-of-body.js';
 import type { ByteDecoder } from './byte-decoder.js';
 import { looksLikeErrorPayload, providerErrorFrom } from './provider-error.js';
 import { Utf8Carry, firstInvalidUtf8 } from './utf8.js';
@@ -45,7 +46,8 @@ const encoder = new TextEncoder();
 
 /**
  * A push decoder from bytes (any cut, UTF-8 split anywhere) to SSE messages, built on
- * eventsource-parser's `createParser` (its stream wrapper measured 35–60% slower).
+ * eventsource-parser's `createParser` (its TransformStream wrapper adds a stream hop and a
+ * streaming TextDecoder per piece, which the bench shows to be slower).
  * Keep-alives are dropped: comments (`: ping`), `retry:` lines, `event: ping`, and events
  * whose data is empty. `event: error` and `{"error": …}` payloads become a ProviderError.
  *
@@ -54,10 +56,12 @@ const encoder = new TextEncoder();
  * `maxBufferSize` counts its partial line plus the event's data, and never looks at text that
  * arrives complete in one piece) and lets the parser stay on its LF-only fast path.
  */
+// One piece: the decoder's state (the carried bytes, the partial line, the counters) lives in
+// this closure's variables, which the per-piece hot path reads directly; its helpers share them.
 export function createSseDecoder(sink: SseSink, options: SseDecoderOptions = {}): SseDecoder {
   const maxEventSize = options.maxEventSize ?? DEFAULT_MAX_EVENT_SIZE;
   // Each piece is decoded in one non-streaming call (Node's native fast path; `stream: true`
-  // measured 1.6× slower on text with multi-byte characters), the bytes of a character cut at
+  // leaves it, and is slower on text with multi-byte characters), the bytes of a character cut at
   // its end carried over to the next piece by hand. Only the body's first bytes may start a BOM,
   // which the spec drops: the first region is decoded by a decoder that strips it.
   const firstDecoder = new TextDecoder('utf-8', { fatal: true });
@@ -227,14 +231,21 @@ export function createSseDecoder(sink: SseSink, options: SseDecoderOptions = {})
 export function decodeSse(options: SseDecoderOptions = {}): OperatorFunction<Uint8Array | string, SseMessage> {
   return (source) =>
     new Observable<SseMessage>((subscriber) => {
+      /** Inside `decoder.end()`: a message now is the body's last event, which no blank line closed. */
+      let ending = false;
       const decoder = createSseDecoder(
         {
-          message: (m) => subscriber.next(m),
+          message: (m) => {
+            const cut = ending ? cutOfLastEvent(m) : undefined;
+            if (cut) subscriber.error(cut);
+            else subscriber.next(m);
+          },
           done: (number) => {
             subscriber.next({ event: undefined, data: '[DONE]', id: undefined, number });
             subscriber.complete();
           },
           error: (e) => subscriber.error(e),
+          unterminated: (e) => subscriber.error(cutError(e, undefined)),
         },
         options,
       );
@@ -242,11 +253,27 @@ export function decodeSse(options: SseDecoderOptions = {}): OperatorFunction<Uin
         next: (piece) => decoder.feed(piece),
         error: (e) => subscriber.error(toChunkwiseError(e)),
         complete: () => {
+          ending = true;
           decoder.end();
           subscriber.complete();
         },
       });
     });
+}
+
+/**
+ * The error the body's last event ends in when no blank line closed it and its data is the
+ * start of a JSON value cut short (the end-of-body policy, as the pipeline applies it); else
+ * undefined, and the event is passed on.
+ */
+function cutOfLastEvent(message: SseMessage): ChunkwiseError | undefined {
+  try {
+    JSON.parse(message.data);
+    return undefined;
+  } catch (cause) {
+    const error = cutError(new ParseError('An SSE event is not valid JSON', { event: message.number, excerpt: excerptOf(message.data), cause }), message.data);
+    return error instanceof ParseError ? undefined : error;
+  }
 }
 
 /** True for the `[DONE]` terminator message that decodeSse passes on last. */

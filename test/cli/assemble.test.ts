@@ -87,7 +87,7 @@ describe('chunkwise assemble', () => {
     const result = await runCli(['assemble', '--provider', 'anthropic', `${RECORDINGS}/openai-text.sse`]);
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toMatch(/^chunkwise assemble: --provider must be one of openai, groq, ollama/);
+    expect(result.stderr).toMatch(/^chunkwise assemble: --provider must be one of openai, groq, openai-responses, ollama/);
     expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
   });
 

@@ -62,6 +62,14 @@ describe('chunkwise record', () => {
     expect(JSON.parse(assembled.stdout)).toEqual(ollamaChat.expected);
   });
 
+  it('reads the request body from standard input with --body -', async () => {
+    const out = join(dir, 'from-stdin');
+    const request = JSON.stringify({ model: ollamaChat.expected.model, messages: [{ role: 'user', content: 'Hi' }] });
+    const result = await runCli(['record', '--url', `${replayServer.url}/api/chat`, '--body', '-', '--out', out], { stdin: request });
+    expect(result.code).toBe(0);
+    expect(JSON.parse(readFileSync(`${out}.ndjson.json`, 'utf8')).meta.requestBody).toMatchObject({ model: ollamaChat.expected.model, stream: true });
+  });
+
   it('refuses a request body that asks for stream: false', async () => {
     const body = requestFile('no-stream.json', { model: 'm', stream: false });
     const result = await runCli(['record', '--url', `${replayServer.url}/v1/chat/completions`, '--body', body, '--out', join(dir, 'x')]);

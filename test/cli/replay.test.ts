@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { RECORDINGS, finalText, recordingCases, runCli } from './run-cli.js';
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { RECORDINGS, ROOT, finalText, recordingCases, runCli } from './run-cli.js';
 
 const ESC = '\x1b';
 const cases = recordingCases();
@@ -63,6 +65,26 @@ describe('chunkwise replay', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('▶ openai-text.sse · no recorded timing');
     expect(result.stdout).toContain(finalText(c.expected));
+  });
+
+  it('replays a body from standard input with -', async () => {
+    const c = byName('ollama-chat-text');
+    const result = await runCli(['replay', '--instant', '-'], { stdin: readFileSync(c.body) });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('standard input');
+    expect(result.stdout).toContain(finalText(c.expected));
+  });
+
+  it('exits quietly when the reader of its output goes away (replay FILE | head)', async () => {
+    const c = byName('openai-n2');
+    // A shell pipeline, as a user types it: head closes the pipe after one line.
+    const result = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+      execFile('/bin/sh', ['-c', `"${process.execPath}" bin/chunkwise.js replay --tokens-per-second 400 "${c.body}" | head -n 1; echo "exit $?"`], { cwd: ROOT }, (error, stdout, stderr) =>
+        resolve({ status: error ? (error.code as number) : 0, stdout, stderr }),
+      );
+    });
+    expect(result.stderr).toBe('');
+    expect(result.stdout.trim().split('\n')).toHaveLength(2);
   });
 
   it('accepts a path without its extension', async () => {

@@ -10,8 +10,8 @@ import { createNdjsonDecoder } from '../../src/transports/ndjson.js';
 
 /** The repository's `recordings/` folder. */
 export const RECORDINGS_DIR = join(__dirname, '../../recordings');
-/** The shared real recordings, beside the repository (`../shared`), as in CI. */
-export const REFERENCE_DIR = join(__dirname, '../../../shared/reference-streams');
+/** Real recorded bodies kept in the repository (test/fixtures/reference-streams, with provenance). */
+export const REFERENCE_DIR = join(__dirname, '../fixtures/reference-streams');
 
 /** One NDJSON line per object, each ending in `\n`. */
 export function ndjsonBody(...lines: object[]): string {

@@ -1,6 +1,6 @@
 /**
  * The robustness suite's corpus and its judges: every recorded body (the project's
- * `recordings/` and the shared real `reference-streams/`), the outcome of assembling it (a final
+ * `recordings/` and the real bodies in `test/fixtures/reference-streams/`), the outcome of assembling it (a final
  * object or a ChunkwiseError, nothing else), and the properties a partial object must have
  * relative to the full one.
  */
@@ -10,7 +10,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { ChunkwiseError } from '../../src/errors.js';
 
 export const RECORDINGS_DIR = join(__dirname, '../../recordings');
-export const REFERENCE_DIR = join(__dirname, '../../../shared/reference-streams');
+export const REFERENCE_DIR = join(__dirname, '../fixtures/reference-streams');
 
 export type ExpectedResult =
   /** recordings/: the whole final object, key order included. */
@@ -55,7 +55,7 @@ function load(dir: string, label: string, kind: 'recordings' | 'reference'): Rec
     });
 }
 
-/** Every recording of both folders, sorted by name (reference-streams may be absent outside CI). */
+/** Every recording of both folders, sorted by name (reference-streams: test/fixtures/reference-streams). */
 export function loadCorpus(): Recording[] {
   return [...load(RECORDINGS_DIR, 'recordings', 'recordings'), ...load(REFERENCE_DIR, 'reference', 'reference')];
 }

@@ -3,11 +3,12 @@
  * is fed, through the library's own SSE decoder, cut into any pieces.
  */
 import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
 import { ParseError, type ChunkwiseError } from '../../src/errors.js';
 import { createSseDecoder } from '../../src/transports/sse.js';
 
-export const REFERENCE_STREAMS = '/work/shared/reference-streams';
+/** Real recorded bodies kept in the repository, with their provenance (test/fixtures/reference-streams/PROVENANCE.md). */
+export const REFERENCE_STREAMS = join(__dirname, '../fixtures/reference-streams');
 
 export interface SsePayloads {
   /** The parsed `data:` payloads, in order, without `[DONE]`. */

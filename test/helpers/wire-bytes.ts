@@ -1,9 +1,9 @@
 // Byte helpers shared by the transport tests: real reference bodies, UTF-8, and fixed-size cuts.
 import { readFileSync } from 'node:fs';
 
-const REFERENCE = new URL('../../../shared/reference-streams/', import.meta.url);
+const REFERENCE = new URL('../fixtures/reference-streams/', import.meta.url);
 
-/** A body from `../shared/reference-streams/`, as bytes. */
+/** A body from `test/fixtures/reference-streams/`, as bytes. */
 export const reference = (name: string) => new Uint8Array(readFileSync(new URL(name, REFERENCE)));
 export const utf8 = (text: string) => new TextEncoder().encode(text);
 export const concat = (...parts: Uint8Array[]) => new Uint8Array(parts.flatMap((p) => [...p]));

@@ -15,7 +15,7 @@ import {
   TruncatedStreamError,
 } from '../../src/index.js';
 
-const REFERENCE = join(__dirname, '../../../shared/reference-streams');
+const REFERENCE = join(__dirname, '../fixtures/reference-streams');
 const reference = (name: string) => readFileSync(join(REFERENCE, name));
 
 const chunk = (delta: object, finish: string | null = null, index = 0) =>
@@ -261,7 +261,7 @@ describe('streamEvents', () => {
 describe('streamResponse', () => {
   it('serves several subscribers from one upstream request', async () => {
     const { iterable, stats } = countingSource([chunk({ role: 'assistant', content: 'Hel' }), chunk({ content: 'lo' }), chunk({}, 'stop'), 'data: [DONE]\n\n']);
-    const stream = streamResponse(iterable);
+    const stream = streamResponse(iterable, { provider: 'openai' });
     const texts: string[] = [];
     stream.text$.subscribe((t) => texts.push(t));
     const events = lastValueFrom(stream.events$.pipe(toArray()));
@@ -284,8 +284,8 @@ describe('streamResponse', () => {
         yield pieces[3]!;
       },
     };
-    const stream = streamResponse(iterable);
-    const seen: string[] = [];
+    const stream = streamResponse(iterable, { provider: 'openai' });
+    const seen: Array<unknown> = [];
     stream.snapshots$.subscribe((s) => seen.push(s.choices[0].message.content));
     await new Promise((r) => setTimeout(r, 20));
     const late = await firstValueFrom(stream.snapshots$);
@@ -321,7 +321,7 @@ describe('streamResponse', () => {
         };
       },
     };
-    const stream = streamResponse(iterable);
+    const stream = streamResponse(iterable, { provider: 'openai' });
     const final = stream.final.catch((e) => e);
     await new Promise((r) => setTimeout(r, 10));
     expect(stream.snapshot()?.choices[0].message.content).toBe('Part');

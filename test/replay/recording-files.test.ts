@@ -84,6 +84,7 @@ describe('recording files', () => {
   it('fails with a UsageError for an unknown extension, on read and on write', async () => {
     await expect(readRecording(join(dir, 'notes.txt'))).rejects.toThrow(/notes\.txt is not a recording body/);
     await expect(writeRecording(join(dir, 'notes.txt'), recording)).rejects.toBeInstanceOf(UsageError);
+    await expect(writeRecording(join(dir, 'notes.txt'), recording)).rejects.toThrow(/expected one of \.sse, \.ndjson, \.jsonl, or no extension/);
   });
 
   it('fails with a UsageError naming a sidecar that is not JSON or not valid', async () => {
@@ -120,5 +121,14 @@ describe('recording files', () => {
 
   it('fails with a UsageError naming a folder it cannot list', async () => {
     await expect(listRecordings(join(dir, 'nope'))).rejects.toThrow(/Cannot list recordings in .*nope: no such file/);
+  });
+
+  it('gives a path without an extension the one of the body format, and says where it wrote', async () => {
+    expect(await writeRecording(join(dir, 'plain'), { body: encode('data: {"a":1}\n\ndata: [DONE]\n\n') })).toBe(join(dir, 'plain.sse'));
+    expect(await writeRecording(join(dir, 'lines'), { body: encode('{"done":true}\n') })).toBe(join(dir, 'lines.ndjson'));
+    // The content type wins over the first byte.
+    expect(await writeRecording(join(dir, 'typed'), { body: encode('{"done":true}\n'), meta: { contentType: 'text/event-stream' } })).toBe(join(dir, 'typed.sse'));
+    expect((await readRecording(join(dir, 'lines.ndjson'))).body).toEqual(encode('{"done":true}\n'));
+    expect(await writeRecording(join(dir, 'kept.jsonl'), { body: encode('{"done":true}\n') })).toBe(join(dir, 'kept.jsonl'));
   });
 });

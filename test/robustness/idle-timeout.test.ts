@@ -127,14 +127,14 @@ describe('idleTimeoutMs on a VirtualTimeScheduler', () => {
   test('streamResponse: final and every observable get the IdleTimeoutError; the snapshot keeps the partial', async () => {
     const clock = virtualClock();
     const { stream } = timedSource(clock, [[0, chunk('partial answer')]]);
-    const response = streamResponse(stream, { idleTimeoutMs: 1000, scheduler: clock.scheduler });
+    const response = streamResponse(stream, { provider: 'openai', idleTimeoutMs: 1000, scheduler: clock.scheduler });
     let textError: unknown;
     response.text$.subscribe({ error: (e) => (textError = e) });
     const final = watch(response.final, clock.now);
     await clock.advanceTo(1000);
     expect(final.error).toBeInstanceOf(IdleTimeoutError);
     expect(textError).toBe(final.error);
-    expect(response.snapshot().choices[0].message.content).toBe('partial answer');
+    expect(response.snapshot()!.choices[0]!.message.content).toBe('partial answer');
   });
 });
 

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { AbortError, ChunkwiseError, HttpError, LimitError, UsageError } from '../../src/errors.js';
 import { fromSource } from '../../src/sources/from-source.js';
 
-const REFERENCE = new URL('../../../shared/reference-streams/', import.meta.url);
+const REFERENCE = new URL('../fixtures/reference-streams/', import.meta.url);
 const utf8 = (text: string) => new TextEncoder().encode(text);
 const text = (pieces: Uint8Array[]) => new TextDecoder().decode(Buffer.concat(pieces));
 

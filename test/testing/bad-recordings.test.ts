@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
-import { recordingFetch } from '../../src/testing.js';
+import { recordingFetch } from '../../src/testing-node.js';
 
 const URL_ = 'http://localhost/v1/chat/completions';
 const request = { method: 'POST', body: JSON.stringify({ model: 'm', stream: true }) };

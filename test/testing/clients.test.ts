@@ -5,7 +5,7 @@ import { streamText } from 'ai';
 import { Ollama } from 'ollama';
 import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
-import { recordingFetch } from '../../src/testing.js';
+import { recordingFetch } from '../../src/testing-node.js';
 
 const RECORDINGS = fileURLToPath(new URL('../../recordings', import.meta.url));
 const expected = (name: string) => JSON.parse(readFileSync(`${RECORDINGS}/${name}.expected.json`, 'utf8'));

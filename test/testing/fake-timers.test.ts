@@ -1,7 +1,7 @@
 import OpenAI from 'openai';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Recording } from '../../src/replay/recording.js';
-import { recordingFetch } from '../../src/testing.js';
+import { recordingFetch } from '../../src/testing-node.js';
 
 const encode = (text: string) => new TextEncoder().encode(text);
 // The real clock, taken before vitest fakes `performance` and `Date`.

@@ -5,7 +5,7 @@ import { Ollama } from 'ollama';
 import OpenAI from 'openai';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { UsageError } from '../../src/errors.js';
-import { recordingFetch } from '../../src/testing.js';
+import { recordingFetch } from '../../src/testing-node.js';
 import { startTestServer, type TestServer } from '../helpers/http-server.js';
 
 const encode = (text: string) => new TextEncoder().encode(text);

@@ -3,7 +3,7 @@ import { VirtualTimeScheduler } from 'rxjs';
 import { describe, expect, it, vi } from 'vitest';
 import { ChunkwiseError, UsageError } from '../../src/errors.js';
 import type { Recording } from '../../src/replay/recording.js';
-import { matchRecording, recordingFetch, type RecordingCandidate } from '../../src/testing.js';
+import { matchRecording, recordingFetch, type RecordingCandidate } from '../../src/testing-node.js';
 
 const encode = (text: string) => new TextEncoder().encode(text);
 const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);

@@ -14,7 +14,7 @@ import { createSseDecoder, type SseMessage } from '../../src/transports/sse.js';
  * and the path to replay it (`fc.assert(…, { seed, path })`).
  */
 
-const REFERENCE = new URL('../../../shared/reference-streams/', import.meta.url);
+const REFERENCE = new URL('../fixtures/reference-streams/', import.meta.url);
 const referenceFiles = (ext: string) => readdirSync(REFERENCE).filter((name) => name.endsWith(ext));
 const reference = (name: string) => new Uint8Array(readFileSync(new URL(name, REFERENCE)));
 const utf8 = (text: string) => new TextEncoder().encode(text);

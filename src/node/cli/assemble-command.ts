@@ -1,4 +1,4 @@
-import type { ProviderName } from '../../assembly/assembler.js';
+import type { ProviderName } from '../../providers/provider-spec.js';
 import { toChunkwiseError } from '../../errors.js';
 import { assemble } from '../../operators/assemble.js';
 import { PROVIDER_NAMES } from '../../providers/registry.js';

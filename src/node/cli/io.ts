@@ -13,7 +13,25 @@ export interface CliIo {
 }
 
 export function processIo(): CliIo {
+  quietOnClosedPipe();
   return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env };
+}
+
+let quiet = false;
+
+/**
+ * `chunkwise replay FILE | head`: once the reader has gone, nobody reads the rest, so the
+ * command stops at once and quietly (exit 0), as Unix tools do, instead of an EPIPE stack.
+ */
+function quietOnClosedPipe(): void {
+  if (quiet) return;
+  quiet = true;
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') process.exit(0);
+      throw error;
+    });
+  }
 }
 
 /**
@@ -24,6 +42,19 @@ export async function openInput(path: string, io: CliIo): Promise<AsyncIterable<
   if (path === '-') return io.stdin as AsyncIterable<Uint8Array>;
   await checkFile(path);
   return createReadStream(path);
+}
+
+/** All of standard input, for a command given `-` as its file. */
+export async function readStdin(io: CliIo): Promise<Uint8Array> {
+  const pieces: Uint8Array[] = [];
+  for await (const piece of io.stdin as AsyncIterable<Uint8Array | string>) pieces.push(typeof piece === 'string' ? new TextEncoder().encode(piece) : piece);
+  const out = new Uint8Array(pieces.reduce((n, p) => n + p.byteLength, 0));
+  let at = 0;
+  for (const piece of pieces) {
+    out.set(piece, at);
+    at += piece.byteLength;
+  }
+  return out;
 }
 
 /** Fails with a one-line UsageError unless `path` is a readable file. */

@@ -1,19 +1,20 @@
 import { readFile } from 'node:fs/promises';
 import { ReplaySubject } from 'rxjs';
-import { extname } from 'node:path';
-import type { ProviderName } from '../../assembly/assembler.js';
+import type { ProviderName } from '../../providers/provider-spec.js';
 import { UsageError, toChunkwiseError } from '../../errors.js';
 import { streamEvents } from '../../operators/run-pipeline.js';
 import { toAsyncIterable } from '../../operators/to-async-iterable.js';
-import { PROVIDER_NAMES } from '../../providers/registry.js';
+import { PROVIDER_NAMES, contentTypeOfProvider } from '../../providers/registry.js';
 import { record } from '../../replay/record.js';
-import type { RecordingMeta } from '../../replay/recording.js';
+import { extensionOfRecording } from '../../replay/message-boundaries.js';
+import type { Recording, RecordingMeta } from '../../replay/recording.js';
+import { transportFromExtension } from '../../transports/transport-table.js';
 import { describeResponse } from '../../replay/response-meta.js';
 import { fromSource } from '../../sources/from-source.js';
-import { RECORDING_BODY_TYPES, writeRecording } from '../recording-files.js';
+import { writeRecording } from '../recording-files.js';
 import { HELP_FLAG, oneOf, type CommandSpec, type ParsedArgs } from './args.js';
 import { EXIT_CODES_NOTE } from './help.js';
-import { checkFile, oneLine, type CliIo } from './io.js';
+import { checkFile, oneLine, readStdin, type CliIo } from './io.js';
 import { showLive } from './live-view.js';
 import { apiKeyFor, providerForUrl } from './request-auth.js';
 
@@ -28,7 +29,7 @@ export const recordSpec: CommandSpec = {
   positionals: [],
   flags: {
     url: { type: 'string', value: 'URL', description: 'The endpoint, e.g. https://api.openai.com/v1/chat/completions or http://localhost:11434/api/chat' },
-    body: { type: 'string', value: 'FILE', description: 'The JSON request body; "stream": true is added when it is absent' },
+    body: { type: 'string', value: 'FILE', description: 'The JSON request body (- reads it from standard input); "stream": true is added when it is absent' },
     out: { type: 'string', value: 'PATH', description: 'Where to save: PATH.sse or PATH.ndjson (by the response type) and its .json sidecar' },
     provider: { type: 'string', value: 'NAME', description: `${PROVIDER_NAMES.join(', ')} (default: from the URL)` },
     header: { type: 'string', value: '"NAME: VALUE"', multiple: true, description: 'An extra request header (repeatable)' },
@@ -52,10 +53,10 @@ export async function runRecord(args: ParsedArgs, io: CliIo): Promise<number> {
   }
   const endpoint = parseUrl(url!);
   const provider = oneOf<ProviderName>('provider', args.flags.provider, PROVIDER_NAMES) ?? providerForUrl(endpoint);
-  const request = await readRequestBody(bodyPath!);
+  const request = await readRequestBody(bodyPath!, io);
   const key = apiKeyFor(endpoint, io.env, args.flags['key-env'] as string | undefined);
 
-  const headers: Record<string, string> = { 'content-type': 'application/json', accept: provider === 'ollama' ? 'application/x-ndjson' : 'text/event-stream', ...extraHeaders };
+  const headers: Record<string, string> = { 'content-type': 'application/json', accept: contentTypeOfProvider(provider), ...extraHeaders };
   if (key) headers.authorization = `Bearer ${key}`;
   const requestText = JSON.stringify(request);
   let meta: RecordingMeta | undefined;
@@ -77,7 +78,7 @@ export async function runRecord(args: ParsedArgs, io: CliIo): Promise<number> {
     io.stderr.write(`chunkwise: nothing saved${outcome.error ? '' : ': no response'}\n`);
     return 1;
   }
-  const target = withExtension(out!, meta.contentType);
+  const target = withExtension(out!, recording);
   try {
     await writeRecording(target, recording);
   } catch (error) {
@@ -87,11 +88,12 @@ export async function runRecord(args: ParsedArgs, io: CliIo): Promise<number> {
   return outcome.error ? 1 : 0;
 }
 
-async function readRequestBody(path: string): Promise<Record<string, unknown>> {
-  await checkFile(path);
+async function readRequestBody(file: string, io: CliIo): Promise<Record<string, unknown>> {
+  const path = file === '-' ? 'standard input' : file;
+  if (file !== '-') await checkFile(file);
   let request: unknown;
   try {
-    request = JSON.parse(await readFile(path, 'utf8'));
+    request = JSON.parse(file === '-' ? new TextDecoder().decode(await readStdin(io)) : await readFile(file, 'utf8'));
   } catch (error) {
     throw new UsageError(`${path} is not valid JSON: ${oneLine((error as Error).message)}`);
   }
@@ -123,7 +125,7 @@ function parseUrl(text: string): URL {
 }
 
 /** `PATH` plus the extension the response type implies, unless PATH already has a recording extension. */
-function withExtension(path: string, contentType: string | undefined): string {
-  if (extname(path).toLowerCase() in RECORDING_BODY_TYPES) return path;
-  return `${path}${contentType?.includes('event-stream') ? '.sse' : '.ndjson'}`;
+function withExtension(path: string, recording: Recording): string {
+  if (transportFromExtension(path) !== undefined) return path;
+  return `${path}${extensionOfRecording(recording)}`;
 }

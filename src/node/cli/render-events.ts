@@ -32,6 +32,8 @@ interface Item {
  * another is still being written (parallel tool calls sent interleaved, a second choice) is
  * held and written once the first is complete, so the output reads like the final object.
  */
+// One piece: the items, the one being written and those held back are one state that every
+// event handler updates together.
 export function createEventRenderer(write: (text: string) => void, palette: Palette, options: { logprobs?: boolean } = {}): EventRenderer {
   const items: Item[] = [];
   const byKey = new Map<string, Item>();

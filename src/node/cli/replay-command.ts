@@ -1,8 +1,8 @@
 import { basename } from 'node:path';
-import type { ProviderName } from '../../assembly/assembler.js';
+import type { ProviderName } from '../../providers/provider-spec.js';
 import { UsageError } from '../../errors.js';
 import { streamEvents } from '../../operators/run-pipeline.js';
-import { PROVIDER_NAMES } from '../../providers/registry.js';
+import { PROVIDER_NAMES, isProviderName } from '../../providers/registry.js';
 import type { Recording } from '../../replay/recording.js';
 import { DEFAULT_TOKENS_PER_SECOND } from '../../replay/replay-plan.js';
 import { replayResponse } from '../../replay/replay-response.js';
@@ -10,7 +10,7 @@ import type { ReplayOptions } from '../../replay/replay.js';
 import { readRecording } from '../recording-files.js';
 import { HELP_FLAG, oneOf, positiveNumber, type CommandSpec, type ParsedArgs } from './args.js';
 import { EXIT_CODES_NOTE } from './help.js';
-import type { CliIo } from './io.js';
+import { readStdin, type CliIo } from './io.js';
 import { showLive } from './live-view.js';
 import { locateRecording } from './locate-recording.js';
 
@@ -19,7 +19,7 @@ export const replaySpec: CommandSpec = {
   usage: 'replay <recording> [--speed N | --instant] [--logprobs]',
   summary:
     'Plays a recording back in the terminal as it arrived: the text as it assembles (reasoning dimmed), tool calls as their arguments grow, a typing indicator while the stream waits or pauses, then a summary (provider, model, tokens, time to first token, tokens/s, finish reason, usage). Without a terminal, or with NO_COLOR set, the output is plain text.',
-  positionals: [{ name: 'recording', description: 'a body file (NAME.sse, NAME.ndjson, NAME.jsonl), its path without the extension, or the name of a bundled recording' }],
+  positionals: [{ name: 'recording', description: 'a body file (NAME.sse, NAME.ndjson, NAME.jsonl), its path without the extension, the name of a bundled recording, or - to read a body from standard input' }],
   flags: {
     speed: { type: 'string', value: 'N', description: 'Play N times faster than recorded (default 1)' },
     instant: { type: 'boolean', description: 'No delays: everything at once' },
@@ -50,10 +50,12 @@ export async function runReplay(args: ParsedArgs, io: CliIo): Promise<number> {
   if (instant && speed !== undefined) throw new UsageError('--speed and --instant cannot be used together');
   const tokensPerSecond = positiveNumber('tokens-per-second', args.flags['tokens-per-second']);
   const provider = oneOf<ProviderName>('provider', args.flags.provider, PROVIDER_NAMES);
-  const path = locateRecording(args.positionals[0]!);
-  const recording = await readRecording(path);
+  const argument = args.positionals[0]!;
+  const path = argument === '-' ? undefined : locateRecording(argument);
+  // A body on standard input has no sidecar: it plays at the synthetic pace.
+  const recording: Recording = path === undefined ? { body: await readStdin(io) } : await readRecording(path);
   return playRecording(recording, io, {
-    name: basename(path),
+    name: path === undefined ? 'standard input' : basename(path),
     instant,
     logprobs: args.flags.logprobs === true,
     ...(speed !== undefined ? { speed } : {}),
@@ -71,7 +73,7 @@ export async function playRecording(recording: Recording, io: CliIo, options: Pl
       ? { timing: 'recorded', speed: options.speed ?? 1 }
       : { timing: 'synthetic', speed: options.speed ?? 1, tokensPerSecond: options.tokensPerSecond ?? DEFAULT_TOKENS_PER_SECOND };
   const recorded = recording.meta?.provider;
-  const provider = options.provider ?? (PROVIDER_NAMES as string[]).find((p) => p === recorded) as ProviderName | undefined;
+  const provider = options.provider ?? (isProviderName(recorded) ? recorded : undefined);
   const events$ = streamEvents(replayResponse(recording, replayOptions), { ...(provider ? { provider } : {}), partialArguments: false });
   const outcome = await showLive(events$, io, {
     heading: options.heading ?? `▶ ${options.name} · ${describeTiming(replayOptions)}`,

@@ -1,4 +1,5 @@
-import type { ProviderName } from '../../assembly/assembler.js';
+import type { ProviderName } from '../../providers/provider-spec.js';
+import { defaultProvider, servedEndpoint } from '../../providers/registry.js';
 
 /**
  * The bearer key for a request: from `keyEnv` when given, else `GROQ_API_KEY` for Groq hosts and
@@ -11,8 +12,14 @@ export function apiKeyFor(url: URL, env: Record<string, string | undefined>, key
   return key && key.trim() !== '' ? key.trim() : undefined;
 }
 
-/** `groq` for Groq hosts, `ollama` for Ollama's native paths (`/api/…`) or port 11434, else `openai`. */
+/**
+ * The provider of a path the registry names for a format of its own (`…/responses`: the
+ * Responses API, whichever server); else `groq` for Groq hosts, `ollama` for Ollama's native
+ * paths (`/api/…`) or port 11434, else `openai`.
+ */
 export function providerForUrl(url: URL): ProviderName {
+  const served = servedEndpoint(url.pathname.replace(/\/+$/, ''));
+  if (served !== undefined && served.provider !== defaultProvider(served.transport)) return served.provider;
   if (isHost(url, 'groq.com')) return 'groq';
   if (url.pathname.startsWith('/api/') || url.port === '11434') return url.pathname.includes('/v1/') ? 'openai' : 'ollama';
   return 'openai';

@@ -43,16 +43,29 @@ function finishReasons(r: Obj): string | undefined {
     return reasons.length ? reasons.join(', ') : undefined;
   }
   if (typeof r.done_reason === 'string') return r.done_reason;
+  // Responses API: the status, with the reason of an incomplete one.
+  if (r.object === 'response' && typeof r.status === 'string') {
+    const reason = r.incomplete_details?.reason;
+    return typeof reason === 'string' ? `${r.status} (${reason})` : r.status;
+  }
   return r.done === true ? 'done' : undefined;
 }
 
 function toolCallCount(r: Obj): number {
   if (Array.isArray(r.choices)) return r.choices.reduce((n: number, c: Obj) => n + (c?.message?.tool_calls?.length ?? 0), 0);
+  if (r.object === 'response' && Array.isArray(r.output)) return r.output.filter((item: Obj) => item?.type === 'function_call' || item?.type === 'custom_tool_call').length;
   return r.message?.tool_calls?.length ?? 0;
 }
 
 function usageLine(r: Obj): string | undefined {
   const u = r.usage;
+  if (isObject(u) && typeof u.total_tokens === 'number' && typeof u.input_tokens === 'number') {
+    // Responses API usage.
+    let line = `${u.input_tokens} input + ${u.output_tokens ?? '?'} output = ${u.total_tokens} total`;
+    const reasoning = (u.output_tokens_details as Obj | undefined)?.reasoning_tokens;
+    if (typeof reasoning === 'number' && reasoning > 0) line += ` (${reasoning} reasoning)`;
+    return line;
+  }
   if (isObject(u) && typeof u.total_tokens === 'number') {
     let line = `${u.prompt_tokens ?? '?'} prompt + ${u.completion_tokens ?? '?'} completion = ${u.total_tokens} total`;
     const reasoning = (u.completion_tokens_details as Obj | undefined)?.reasoning_tokens;

@@ -1,22 +1,21 @@
 import { listRecordings, readRecording } from '../recording-files.js';
-import { bodyFormat, type BodyFormat } from '../../replay/message-boundaries.js';
+import { detectBody } from '../../providers/detect.js';
+import { SERVED_ENDPOINTS, bodyNamesProvider, endpointsForPayloads, servedEndpoint } from '../../providers/registry.js';
 import type { Recording } from '../../replay/recording.js';
+import type { TransportName } from '../../transports/transport-table.js';
 
-/** The endpoints the replay server answers, each with the body format it streams. */
-export const ENDPOINTS = {
-  '/v1/chat/completions': 'sse',
-  '/api/chat': 'ndjson',
-  '/api/generate': 'ndjson',
-} as const satisfies Record<string, BodyFormat>;
+/** A request path the replay server answers (the wire-format registry lists them). */
+export type Endpoint = string;
 
-export type Endpoint = keyof typeof ENDPOINTS;
+/** The paths the replay server answers. */
+export const ENDPOINT_PATHS: readonly Endpoint[] = SERVED_ENDPOINTS.map((endpoint) => endpoint.path);
 
 /** A recording the server can play, with what it takes to choose it for a request. */
 export interface CatalogEntry {
   /** The body's file name without extension (`openai-text`). */
   name: string;
   bodyPath: string;
-  format: BodyFormat;
+  format: TransportName;
   /** The endpoints this recording can answer. */
   endpoints: Endpoint[];
   /** Models it names: the one the request asked for (sidecar) and the one the response reports. */
@@ -44,7 +43,8 @@ export async function loadCatalog(dir: string): Promise<CatalogEntry[]> {
 }
 
 export function describeRecording(name: string, bodyPath: string, recording: Recording): CatalogEntry {
-  const format = bodyFormat(recording);
+  const detected = detectBody(recording.body, recording.meta?.contentType ?? recording.meta?.headers?.['content-type']);
+  const format = detected.transport;
   const text = new TextDecoder().decode(recording.body);
   const head = text.slice(0, HEAD_BYTES);
   const models = new Set<string>();
@@ -55,33 +55,34 @@ export function describeRecording(name: string, bodyPath: string, recording: Rec
     name,
     bodyPath,
     format,
-    endpoints: endpointsFor(format, head, recording.meta?.endpoint),
+    endpoints: endpointsFor(detected, recording.meta?.endpoint),
     models: [...models],
     status: recording.meta?.status ?? 200,
     timed: recording.pieces !== undefined && recording.pieces.length > 0,
     complete: looksComplete(format, text),
     recording,
   };
-  const provider = recording.meta?.provider ?? (format === 'ndjson' ? 'ollama' : undefined);
+  // A recorded provider name wins; else the body's, when it names one.
+  const provider = recording.meta?.provider ?? (bodyNamesProvider(format, detected.provider) ? detected.provider : undefined);
   if (provider) entry.provider = provider;
   return entry;
 }
 
-function endpointsFor(format: BodyFormat, head: string, recorded: string | undefined): Endpoint[] {
-  const path = recorded ? pathOf(recorded) : undefined;
-  for (const endpoint of Object.keys(ENDPOINTS) as Endpoint[]) {
-    if (path?.endsWith(endpoint) && ENDPOINTS[endpoint] === format) return [endpoint];
-  }
-  if (format === 'sse') return ['/v1/chat/completions'];
-  // Ollama: chat lines carry `message`, generate lines carry `response`; an error body fits both.
-  if (/"message"\s*:/.test(head)) return ['/api/chat'];
-  if (/"response"\s*:/.test(head)) return ['/api/generate'];
-  return ['/api/chat', '/api/generate'];
+function endpointsFor(detected: ReturnType<typeof detectBody>, recorded: string | undefined): Endpoint[] {
+  const served = recorded ? servedEndpoint(pathOf(recorded)) : undefined;
+  if (served && served.transport === detected.transport) return [served.path];
+  return endpointsForPayloads(detected.provider, detected.payloads);
 }
 
-function looksComplete(format: BodyFormat, text: string): boolean {
+function looksComplete(format: TransportName, text: string): boolean {
   if (format === 'sse') {
-    return !/^data:\s*\{\s*"error"/m.test(text) && !/^event:\s*error/m.test(text) && (/^data:\s*\[DONE\]/m.test(text) || /"finish_reason"\s*:\s*"/.test(text));
+    // Chat completions end with [DONE] or a finish_reason; Responses streams with response.completed / incomplete.
+    return (
+      !/^data:\s*\{\s*"error"/m.test(text) &&
+      !/^event:\s*error/m.test(text) &&
+      !/"type"\s*:\s*"(?:error|response\.failed)"/.test(text) &&
+      (/^data:\s*\[DONE\]/m.test(text) || /"finish_reason"\s*:\s*"/.test(text) || /"type"\s*:\s*"response\.(?:completed|incomplete)"/.test(text))
+    );
   }
   return !/^\s*\{\s*"error"/m.test(text) && /"done"\s*:\s*true/.test(text);
 }

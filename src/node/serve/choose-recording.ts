@@ -1,3 +1,4 @@
+import { stripRecordingExtension } from '../../transports/transport-table.js';
 import type { CatalogEntry, Endpoint } from './catalog.js';
 
 /** How the server picked a recording, or why it could not. */
@@ -11,7 +12,7 @@ export type Choice = { entry: CatalogEntry; by: 'header' | 'model' | 'default' }
 export function chooseRecording(catalog: CatalogEntry[], endpoint: Endpoint, named: string | undefined, model: string | undefined): Choice {
   const fits = catalog.filter((entry) => entry.endpoints.includes(endpoint));
   if (named !== undefined) {
-    const entry = catalog.find((e) => e.name === named || e.name === stripExtension(named));
+    const entry = catalog.find((e) => e.name === named || e.name === stripRecordingExtension(named));
     if (!entry) return { status: 404, error: `No recording named "${named}" (GET /recordings lists them)` };
     if (!entry.endpoints.includes(endpoint)) {
       return { status: 400, error: `Recording "${entry.name}" answers ${entry.endpoints.join(', ')}, not ${endpoint}` };
@@ -26,8 +27,4 @@ export function chooseRecording(catalog: CatalogEntry[], endpoint: Endpoint, nam
   const entry = ranked[0];
   if (!entry) return { status: 404, error: `No recording answers ${endpoint}` };
   return { entry, by: 'default' };
-}
-
-function stripExtension(name: string): string {
-  return name.replace(/\.(sse|ndjson|jsonl)$/i, '');
 }

@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { assemble } from '../../operators/assemble.js';
 import { replay, type ReplayOptions } from '../../replay/replay.js';
+import { contentTypeOfRecording } from '../../replay/message-boundaries.js';
 import { DEFAULT_TOKENS_PER_SECOND } from '../../replay/replay-plan.js';
 import type { CatalogEntry } from './catalog.js';
 
@@ -32,7 +33,7 @@ export function streamRecording(entry: CatalogEntry, res: ServerResponse, playba
     const key = name.toLowerCase();
     if (!DROPPED_HEADERS.has(key) && !key.startsWith('access-control-')) res.setHeader(key, value);
   }
-  res.setHeader('content-type', meta.contentType ?? (entry.format === 'sse' ? 'text/event-stream' : 'application/x-ndjson'));
+  res.setHeader('content-type', contentTypeOfRecording(entry.recording));
   res.setHeader('cache-control', 'no-cache');
   res.setHeader('x-chunkwise-recording', entry.name);
   res.writeHead(entry.status, meta.statusText || undefined);

@@ -3,7 +3,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { UsageError } from '../../errors.js';
-import { ENDPOINTS, loadCatalog, type CatalogEntry, type Endpoint } from './catalog.js';
+import { requestStreams, servedEndpoint } from '../../providers/registry.js';
+import { ENDPOINT_PATHS, loadCatalog, type CatalogEntry } from './catalog.js';
 import { chooseRecording } from './choose-recording.js';
 import { answerPreflight, setCorsHeaders } from './cors.js';
 import { isLoopbackHost, originOf } from './loopback.js';
@@ -62,6 +63,8 @@ const MAX_REQUEST_BYTES = 4 * 1024 * 1024;
  * await server.close();
  * ```
  */
+// One piece: the request handler closes over the catalog, the options and the log; each step it
+// takes (choose a recording, stream it, answer with the final object) is its own function in serve/.
 export async function createReplayServer(options: ReplayServerOptions): Promise<ReplayServer> {
   const host = options.host ?? '127.0.0.1';
   if (!options.allowRemote && !isLoopbackHost(host)) {
@@ -90,12 +93,13 @@ export async function createReplayServer(options: ReplayServerOptions): Promise<
 
     if (path === '/recordings' || path === '/') {
       if (method !== 'GET' && method !== 'HEAD') return sendError(res, 405, `${path} answers GET`);
-      sendJson(res, 200, path === '/' ? { endpoints: Object.keys(ENDPOINTS), recordings: '/recordings' } : { recordings: (await currentCatalog()).map(listing) });
+      sendJson(res, 200, path === '/' ? { endpoints: ENDPOINT_PATHS, recordings: '/recordings' } : { recordings: (await currentCatalog()).map(listing) });
       return log(200);
     }
-    const endpoint = endpointOf(path);
-    if (!endpoint) {
-      sendError(res, 404, `Unknown path ${path}: try POST ${Object.keys(ENDPOINTS).join(', ')} or GET /recordings`);
+    const served = servedEndpoint(path);
+    const endpoint = served?.path;
+    if (!served || !endpoint) {
+      sendError(res, 404, `Unknown path ${path}: try POST ${ENDPOINT_PATHS.join(', ')} or GET /recordings`);
       return log(404);
     }
     if (method !== 'POST') {
@@ -117,7 +121,7 @@ export async function createReplayServer(options: ReplayServerOptions): Promise<
       return log(choice.status);
     }
     // OpenAI streams only when asked to; Ollama streams unless told not to.
-    const streaming = ENDPOINTS[endpoint] === 'sse' ? request?.stream === true : request?.stream !== false;
+    const streaming = requestStreams(served, request?.stream);
     if (streaming || choice.entry.status >= 400) streamRecording(choice.entry, res, options);
     else await sendFinalObject(choice.entry, res);
     log(choice.entry.status >= 400 || streaming ? choice.entry.status : res.statusCode, { recording: choice.entry.name, by: choice.by });
@@ -152,12 +156,6 @@ export async function createReplayServer(options: ReplayServerOptions): Promise<
         server.closeAllConnections();
       }),
   };
-}
-
-/** `/v1/chat/completions` also answers as `/chat/completions` and `/openai/v1/chat/completions` (Groq's path). */
-function endpointOf(path: string): Endpoint | undefined {
-  if (path.endsWith('/chat/completions')) return '/v1/chat/completions';
-  return path === '/api/chat' || path === '/api/generate' ? path : undefined;
 }
 
 function listing(entry: CatalogEntry) {

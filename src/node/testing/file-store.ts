@@ -6,12 +6,14 @@ import { constants } from 'node:fs';
 import { access, mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UsageError } from '../../errors.js';
+import { extensionOfRecording } from '../../replay/message-boundaries.js';
 import type { Recording } from '../../replay/recording.js';
+import { RECORDING_EXTENSIONS, transportFromContentType } from '../../transports/transport-table.js';
 import type { RecordingStore } from '../../testing/recording-store.js';
 import type { NamedRecording } from '../../testing/types.js';
-import { RECORDING_BODY_TYPES, listRecordings, readRecording, sidecarPathOf, writeRecording } from '../recording-files.js';
+import { listRecordings, readRecording, sidecarPathOf, writeRecording } from '../recording-files.js';
 
-const SIDECAR_OF_BODY = /\.(?:sse|ndjson|jsonl)\.json$/i;
+const SIDECAR_OF_BODY = new RegExp(`(?:${RECORDING_EXTENSIONS.map((e) => e.replace('.', '\\.')).join('|')})\\.json$`, 'i');
 
 /**
  * A {@link RecordingStore} over a folder (subfolders included).
@@ -45,10 +47,10 @@ export function fileRecordingStore(dir: string): RecordingStore {
       }
     },
     async save(name, recording) {
-      const extension = isSse(recording) ? '.sse' : '.ndjson';
+      const extension = extensionOfRecording(recording);
       const bodyPath = join(dir, name + extension);
       // A recording of the same name in the other format would be listed twice.
-      for (const other of Object.keys(RECORDING_BODY_TYPES)) {
+      for (const other of RECORDING_EXTENSIONS) {
         if (other === extension) continue;
         await rm(join(dir, name + other), { force: true });
         await rm(sidecarPathOf(join(dir, name + other)), { force: true });
@@ -57,11 +59,6 @@ export function fileRecordingStore(dir: string): RecordingStore {
       return bodyPath;
     },
   };
-}
-
-function isSse(recording: Recording): boolean {
-  const type = recording.meta?.contentType ?? recording.meta?.headers?.['content-type'] ?? '';
-  return type.toLowerCase().includes('event-stream');
 }
 
 async function isFolder(dir: string): Promise<boolean> {
@@ -86,15 +83,15 @@ async function checkSidecarsHaveBodies(dir: string): Promise<void> {
  * whose recorded content type is neither (an HTML error page) and error responses are not checked.
  */
 function checkLooksLikeItsFormat(bodyPath: string, recording: Recording): void {
-  const type = (recording.meta?.contentType ?? '').toLowerCase();
+  const declared = transportFromContentType(recording.meta?.contentType);
   if ((recording.meta?.status ?? 200) >= 400) return;
   const head = new TextDecoder().decode(recording.body.subarray(0, 512)).replace(/^\uFEFF/, '').trimStart();
   if (head === '') return;
   const firstLine = head.split(/\r\n|\r|\n/, 1)[0]!;
-  if (type.includes('event-stream') && !/^(?::|(?:data|event|id|retry)(?::|$))/.test(firstLine)) {
+  if (declared === 'sse' && !/^(?::|(?:data|event|id|retry)(?::|$))/.test(firstLine)) {
     throw new UsageError(`${bodyPath} is not an SSE recording: it starts with ${JSON.stringify(firstLine.slice(0, 60))}, not a data: / event: line`);
   }
-  if (type.includes('json') && !type.includes('event-stream') && !/^[{[]/.test(firstLine)) {
+  if (declared === 'ndjson' && !/^[{[]/.test(firstLine)) {
     throw new UsageError(`${bodyPath} is not an NDJSON recording: it starts with ${JSON.stringify(firstLine.slice(0, 60))}, not a JSON object`);
   }
 }

@@ -41,7 +41,7 @@ function buildChat(s: OllamaState, final: boolean): OllamaChatResponse {
   if (s.sawLogprobs) defineLogprobList(r, 'logprobs', s.logprobs, final);
   addMetrics(r, s.metrics);
   if (s.fields !== undefined) addFields(r, s.fields);
-  return r as OllamaChatResponse;
+  return r as unknown as OllamaChatResponse;
 }
 
 function buildGenerate(s: OllamaState, final: boolean): OllamaGenerateResponse {
@@ -56,7 +56,7 @@ function buildGenerate(s: OllamaState, final: boolean): OllamaGenerateResponse {
   if (s.toolCalls.length > 0) addList(r, 'tool_calls', s.toolCalls, final);
   if (s.sawLogprobs) defineLogprobList(r, 'logprobs', s.logprobs, final);
   if (s.fields !== undefined) addFields(r, s.fields);
-  return r as OllamaGenerateResponse;
+  return r as unknown as OllamaGenerateResponse;
 }
 
 /** `done` and `done_reason` in the order the line that brought `done_reason` had them. */

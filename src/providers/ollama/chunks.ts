@@ -6,6 +6,8 @@ import { Observable, type OperatorFunction } from 'rxjs';
 import type { Assembler, AssemblerOptions } from '../../assembly/assembler.js';
 import { assemblerSnapshots } from '../../assembly/snapshots-operator.js';
 import { toChunkwiseError } from '../../errors.js';
+import { TRANSPORTS } from '../../transports/transport-table.js';
+import { ollamaProvider } from './spec.js';
 import { createOllamaAssembler } from './assembler.js';
 import type { OllamaChunk, OllamaSnapshot } from './types.js';
 
@@ -63,7 +65,7 @@ export function ollamaSnapshots(options: OllamaSnapshotsOptions = {}): OperatorF
   const { lenient = false, ...assemblerOptions } = options;
   return assemblerSnapshots(
     () => createOllamaAssembler(assemblerOptions) as Assembler<unknown, OllamaSnapshot, unknown>,
-    lenient,
+    { lenient, endsAtComplete: TRANSPORTS[ollamaProvider.transport].endsAtComplete },
     (value: unknown) => ({ payload: value }),
   );
 }

@@ -1,4 +1,4 @@
-import type { ProviderSpec } from '../../assembly/assembler.js';
+import type { ProviderSpec } from '../provider-spec.js';
 import { createOllamaAssembler } from './assembler.js';
 import type { OllamaChunk, OllamaResponse, OllamaSnapshot } from './types.js';
 

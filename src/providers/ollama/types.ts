@@ -105,7 +105,7 @@ export interface OllamaChatResponse extends OllamaMetrics {
   /** True once the `done: true` line arrived; false in snapshots and lenient partial results. */
   done: boolean;
   logprobs?: OllamaLogprob[];
-  [k: string]: unknown;
+  // Fields chunkwise does not know are kept but not typed (see ChatCompletion: so that `in` narrows).
 }
 
 /**
@@ -123,7 +123,7 @@ export interface OllamaGenerateResponse extends OllamaMetrics {
   context?: number[];
   tool_calls?: OllamaToolCall[];
   logprobs?: OllamaLogprob[];
-  [k: string]: unknown;
+  // Fields chunkwise does not know are kept but not typed (see ChatCompletion: so that `in` narrows).
 }
 
 export type OllamaResponse = OllamaChatResponse | OllamaGenerateResponse;

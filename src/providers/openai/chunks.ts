@@ -7,6 +7,8 @@ import type { Assembler } from '../../assembly/assembler.js';
 import { assemblerSnapshots, type AssemblerInput } from '../../assembly/snapshots-operator.js';
 import { ParseError, excerptOf } from '../../errors.js';
 import { isDoneMessage, type SseMessage } from '../../transports/sse.js';
+import { TRANSPORTS } from '../../transports/transport-table.js';
+import { openAiProvider } from './spec.js';
 import { createOpenAiAssembler, type OpenAiAssemblerOptions } from './assembler.js';
 import type { ChatCompletionChunk, ChatCompletionSnapshot } from './types.js';
 import { assertChatCompletionChunk } from './validate-chunk.js';
@@ -65,7 +67,7 @@ export function openAiSnapshots(options: OpenAiSnapshotsOptions = {}): OperatorF
   const { lenient = false, ...assemblerOptions } = options;
   return assemblerSnapshots(
     () => createOpenAiAssembler(assemblerOptions) as Assembler<unknown, ChatCompletionSnapshot, unknown>,
-    lenient,
+    { lenient, endsAtComplete: TRANSPORTS[openAiProvider.transport].endsAtComplete },
     (item: SseMessage | ChatCompletionChunk): AssemblerInput => {
       if (!isSseMessage(item)) return { payload: item };
       return isDoneMessage(item) ? 'terminator' : { payload: parseMessage(item), position: { event: item.number } };

@@ -2,7 +2,7 @@
  * The OpenAI-format providers as the pipeline sees them: SSE transport, one assembler. Groq
  * (and any OpenAI-compatible server) speaks the same format; the name only tells them apart.
  */
-import type { ProviderSpec } from '../../assembly/assembler.js';
+import type { ProviderSpec } from '../provider-spec.js';
 import { createOpenAiAssembler } from './assembler.js';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionSnapshot } from './types.js';
 

@@ -131,7 +131,11 @@ export interface ChatCompletion {
   service_tier?: string;
   /** Present only when a usage object arrived (top-level `usage`, else Groq's `x_groq.usage`). */
   usage?: UsageInfo;
-  [k: string]: unknown;
+  /** Groq's extra object, shallow-merged across chunks. */
+  x_groq?: { id?: string; usage?: UsageInfo; [k: string]: unknown };
+  // Other top-level fields a server sends (OpenRouter's `provider` …) are kept on the object but
+  // not typed: no string index signature here, so that `'choices' in response` narrows the union
+  // of the providers' final objects. Read one as `(response as { provider?: unknown }).provider`.
 }
 
 /** A snapshot has the final shape, so a partial object on an error looks like a final one. */

@@ -155,7 +155,7 @@ describe('/api/chat', () => {
 
   it('keeps a field that only ever came as null', () => {
     const final = chat(ndjsonBody({ model: 'm', created_at: 't', message: { role: 'assistant', content: 'x', hint: null }, done: true, note: null }));
-    expect(final.note).toBeNull();
+    expect((final as { note?: unknown }).note).toBeNull();
     expect(final.message.hint).toBeNull();
   });
 

@@ -59,7 +59,7 @@ describe('top-level fields', () => {
     expect(final.usage).toMatchObject({ prompt_tokens: 82, completion_tokens: 17, total_tokens: 99, cost: 0.0000225 });
     expect(final.choices[0]!.finish_reason).toBe('tool_calls');
     expect(final.choices[0]!.native_finish_reason).toBe('tool_calls');
-    expect(final.provider).toBe('OpenAI');
+    expect((final as { provider?: unknown }).provider).toBe('OpenAI');
   });
 
   test("Groq's x_groq.usage fills usage when no top-level usage came, and x_groq is merged over the chunks", () => {
@@ -86,8 +86,8 @@ describe('top-level fields', () => {
 
   test('unknown top-level fields keep their last non-null value', () => {
     const final = assemblePayloads([chunk([choice({ content: 'a' })], { provider: 'A', meta: { n: 1 } }), chunk([choice({}, { finish_reason: 'stop' })], { provider: 'B', meta: null })]);
-    expect(final.provider).toBe('B');
-    expect(final.meta).toEqual({ n: 1 });
+    expect((final as { provider?: unknown }).provider).toBe('B');
+    expect((final as { meta?: unknown }).meta).toEqual({ n: 1 });
   });
 
   test('a field named __proto__ stays a plain field wherever it comes, as JSON.parse makes it', () => {

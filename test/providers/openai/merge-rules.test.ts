@@ -116,7 +116,7 @@ describe('rule 3: an error object on a chunk that still has choices', () => {
     expect(error.providerMessage).toBe('upstream failed');
     expect((error.partial as ChatCompletion).usage).toEqual(usage);
     expect(msg(error.partial as ChatCompletion).content).toMatch(/^ab?$/);
-    expect((error.partial as ChatCompletion).error).toBeUndefined();
+    expect((error.partial as ChatCompletion & Record<string, unknown>).error).toBeUndefined();
   });
 });
 
@@ -271,7 +271,7 @@ describe('rule 12: "" versus null', () => {
 
   test('an unknown field’s "" never replaces a value already known', () => {
     const final = assemblePayloads([chunk([choice({ content: 'a' }, { native_finish_reason: 'stop' })], { provider: 'X' }), chunk([choice({}, { finish_reason: 'stop', native_finish_reason: '' })], { provider: '' })]);
-    expect(final.provider).toBe('X');
+    expect((final as typeof final & Record<string, unknown>).provider).toBe('X');
     expect(final.choices[0]!.native_finish_reason).toBe('stop');
   });
 });

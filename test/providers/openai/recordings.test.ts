@@ -8,7 +8,8 @@ import { REFERENCE_STREAMS, assembleSse, readRecording, recordingName } from '..
 function withExpected(dir: string): Array<[string, string, unknown]> {
   if (!existsSync(dir)) return [];
   return (readdirSync(dir, { recursive: true }) as string[])
-    .filter((name) => name.endsWith('.sse') && existsSync(join(dir, name.replace(/\.sse$/, '.expected.json'))))
+    // Responses API bodies (responses/) have their own provider and tests (test/providers/openai-responses/).
+    .filter((name) => name.endsWith('.sse') && !name.startsWith('responses/') && existsSync(join(dir, name.replace(/\.sse$/, '.expected.json'))))
     .map((name) => [recordingName(name), join(dir, name), JSON.parse(readFileSync(join(dir, name.replace(/\.sse$/, '.expected.json')), 'utf8'))]);
 }
 
