@@ -92,7 +92,7 @@ function indexOf(entry: unknown): number | undefined {
 /** The accumulated value of one array field. */
 export class ArrayMerge {
   /** Entries in arrival order (an indexed entry at the position where its index first came). */
-  private readonly entries: unknown[] = [];
+  private entries: unknown[] = [];
   /** Position in `entries` of each index. */
   private byIndex: Map<number, number> | undefined;
   private lastIndex = -1;
@@ -121,6 +121,8 @@ export class ArrayMerge {
         if (index < this.lastIndex) this.outOfOrder = true;
         else this.lastIndex = index;
       } else {
+        // Snapshots taken so far may hold a prefix of `entries`: the first merge works on a copy.
+        if (!this.rewritten) this.entries = this.entries.slice();
         this.entries[at] = mergeEntry(this.entries[at] as Record<string, unknown>, fragment);
         this.rewritten = true;
       }

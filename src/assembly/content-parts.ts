@@ -3,7 +3,7 @@
  * `delta.content` as typed parts (`{type: "text", text}`, `{type: "thinking", thinking: [parts]}`,
  * `image_url`, `reference` …), and may switch to plain string content later in the same stream.
  *
- * - A string is a text part.
+ * - A string is a text part; an empty one (or an empty text part) adds nothing.
  * - A part that carries text (a string text field, or a nested list of parts such as
  *   `thinking`) merges into the part before it when both have the same `type`: text fields
  *   concatenate, nested part lists merge by this same rule, label fields keep their first
@@ -68,6 +68,8 @@ function pushPart(list: unknown[], value: unknown): void {
     list.push(part);
     return;
   }
+  // An empty text part adds nothing (the non-streamed content has none).
+  if (part.type === 'text' && part.text === '') return;
   const last = list.length > 0 ? list[list.length - 1] : undefined;
   if (isPart(last) && canMerge(last, part)) list[list.length - 1] = mergePart(last, part);
   else list.push(part);
