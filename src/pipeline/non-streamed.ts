@@ -15,6 +15,7 @@ import type { Pipeline, PipelineOptions, PipelineSink } from './pipeline-types.j
  * not a final object (an `{"error": …}` answer) goes on as one compact line, so it gets the
  * stream pipeline's usual error.
  */
+// One piece: feed and end share the decision state (the mode, the held first line and its size).
 export function acceptNonStreamed(options: PipelineOptions, sink: PipelineSink, createStream: (options: PipelineOptions, sink: PipelineSink) => Pipeline): Pipeline {
   const stream = createStream(options, sink);
   const limit = options.maxEventSize ?? DEFAULT_LIMIT;

@@ -43,13 +43,13 @@ const MODES: readonly RecordingFetchMode[] = ['replay', 'record', 'auto'];
  * const openai = new OpenAI({ apiKey: process.env.OPENAI_API_KEY ?? 'replay', fetch, maxRetries: 0 });
  * ```
  */
-// One piece: the fetch function closes over the mode, the loaded recordings and their use counts,
-// which every call reads and updates.
 export function recordingFetch(options: RecordingFetchOptions = {}): RecordingFetch {
   return createRecordingFetch(options, undefined);
 }
 
 /** {@link recordingFetch} with the store a `dir` opens (the Node build passes the folder store). */
+// One piece: the fetch function closes over the mode, the loaded recordings and their use counts,
+// which every call reads and updates.
 export function createRecordingFetch(options: RecordingFetchOptions, openStore: OpenStore | undefined): RecordingFetch {
   const mode = options.mode ?? 'replay';
   if (!MODES.includes(mode)) throw new UsageError(`recordingFetch: unknown mode "${String(mode)}" (use ${MODES.join(', ')})`);

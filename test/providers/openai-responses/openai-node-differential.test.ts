@@ -9,7 +9,7 @@ import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assemble } from '../../../src/index.js';
 import { createReplayServer, type ReplayServer } from '../../../src/node.js';
-import { recordingFetch } from '../../../src/testing.js';
+import { recordingFetch } from '../../../src/testing-node.js';
 import { RESPONSES_DIR, responsesRecordings } from '../../helpers/responses-recordings.js';
 
 type Json = Record<string, any>;
