@@ -87,25 +87,9 @@ export function streamResponse<P extends ProviderName = ProviderName>(source: By
     };
   });
 
-  const snapshots$ = new Observable<S>((subscriber) => {
-    if (latest) subscriber.next(latest());
-    return events$
-      .pipe(
-        filter((e) => e.type === 'chunk'),
-        map((e) => e.snapshot()),
-      )
-      .subscribe(subscriber);
-  });
-
-  const text$ = events$.pipe(
-    filter((e): e is Extract<StreamEvent<S>, { type: 'content.delta' }> => e.type === 'content.delta' && e.choice === 0),
-    map((e) => e.content),
-  );
-
   return {
     events$: events$ as unknown as Observable<ProviderEvent<P>>,
-    snapshots$,
-    text$,
+    ...derivedViews(events$, () => latest),
     get final() {
       if (!finalPromise) {
         finalPromise = new Promise<F>((resolve, reject) => {
@@ -130,6 +114,28 @@ export function streamResponse<P extends ProviderName = ProviderName>(source: By
     abort: (reason?: unknown) => controller.abort(reason),
     [Symbol.asyncIterator]: () => toAsyncIterable(events$ as unknown as Observable<ProviderEvent<P>>)[Symbol.asyncIterator](),
   };
+}
+
+/**
+ * The views every shared stream derives from its events: snapshots (a late subscriber gets the
+ * current one first) and choice 0's content text. `latest` reads the current snapshot getter.
+ */
+export function derivedViews<S, E extends StreamEvent<S>>(events$: Observable<E>, latest: () => (() => S) | undefined): { snapshots$: Observable<S>; text$: Observable<string> } {
+  const snapshots$ = new Observable<S>((subscriber) => {
+    const current = latest();
+    if (current) subscriber.next(current());
+    return events$
+      .pipe(
+        filter((e): e is Extract<E, { type: 'chunk' }> => e.type === 'chunk'),
+        map((e) => e.snapshot()),
+      )
+      .subscribe(subscriber);
+  });
+  const text$ = events$.pipe(
+    filter((e): e is Extract<E, { type: 'content.delta' }> => e.type === 'content.delta' && e.choice === 0),
+    map((e) => e.content),
+  );
+  return { snapshots$, text$ };
 }
 
 function anySignal(signals: AbortSignal[]): AbortSignal {

@@ -1,6 +1,6 @@
-import { Observable, Subject, filter, map, type Subscription } from 'rxjs';
+import { Observable, Subject, type Subscription } from 'rxjs';
 import { AbortError, ChunkwiseError, UsageError, withPartial } from '../errors.js';
-import type { ResponseStream } from '../operators/stream-response.js';
+import { derivedViews, type ResponseStream } from '../operators/stream-response.js';
 import { toAsyncIterable } from '../operators/to-async-iterable.js';
 import { redisCommands, type RedisClientLike } from './client.js';
 import { createEntryReader, type RedisStreamEvent } from './entry-reader.js';
@@ -123,26 +123,10 @@ export function subscribe<S = any, F = any>(key: string, options: SubscribeOptio
     };
   });
 
-  const snapshots$ = new Observable<S>((subscriber) => {
-    if (latest) subscriber.next(latest());
-    return events$
-      .pipe(
-        filter((e) => e.type === 'chunk'),
-        map((e) => e.snapshot()),
-      )
-      .subscribe(subscriber);
-  });
-
-  const text$ = events$.pipe(
-    filter((e): e is Extract<RedisStreamEvent<S>, { type: 'content.delta' }> => e.type === 'content.delta' && e.choice === 0),
-    map((e) => e.content),
-  );
-
   return {
     key,
     events$,
-    snapshots$,
-    text$,
+    ...derivedViews(events$, () => latest),
     get final() {
       finalPromise ??= new Promise<F>((resolve, reject) => {
         if (outcome) return 'error' in outcome ? reject(outcome.error) : resolve(outcome.response);
