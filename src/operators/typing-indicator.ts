@@ -60,39 +60,25 @@ export function nextTypingState(state: TypingState, signal: TypingSignal): Typin
  * ```
  */
 export function typingIndicator(options: TypingIndicatorOptions = {}): OperatorFunction<StreamEvent, TypingState> {
-  const pauseAfterMs = options.pauseAfterMs ?? 1500;
-  if (!Number.isFinite(pauseAfterMs) || pauseAfterMs <= 0) throw new UsageError(`pauseAfterMs must be a positive number, got ${pauseAfterMs}`);
-  const scheduler = options.scheduler ?? asyncScheduler;
+  const silenceOptions = checkSilenceOptions(options);
 
   return (source) =>
     new Observable<TypingState>((subscriber) => {
       let state: TypingState = 'waiting';
-      let lastTokenAt = 0;
-      let timer: Subscription | undefined;
       const signal = (what: TypingSignal) => {
         const next = nextTypingState(state, what);
         if (next === state) return;
         state = next;
         subscriber.next(state);
       };
-      // Fires pauseAfterMs after the token that armed it; if tokens came since, waits out the rest.
-      function checkSilence(this: SchedulerAction<undefined>) {
-        const quiet = scheduler.now() - lastTokenAt;
-        if (quiet < pauseAfterMs) {
-          this.schedule(undefined, pauseAfterMs - quiet);
-          return;
-        }
-        timer = undefined;
-        signal('silence');
-      }
+      const silence = watchSilence(silenceOptions, () => signal('silence'));
 
       subscriber.next(state);
       const subscription = source.subscribe({
         next(event) {
           if (!isTokenEvent(event)) return;
-          lastTokenAt = scheduler.now();
           signal('token');
-          timer ??= scheduler.schedule(checkSilence, pauseAfterMs);
+          silence.token();
         },
         error() {
           signal('error');
@@ -105,9 +91,45 @@ export function typingIndicator(options: TypingIndicatorOptions = {}): OperatorF
       });
       return () => {
         subscription.unsubscribe();
-        timer?.unsubscribe();
+        silence.stop();
       };
     });
+}
+
+/** The silence options checked once, when the operator is made. */
+function checkSilenceOptions(options: TypingIndicatorOptions): { pauseAfterMs: number; scheduler: SchedulerLike } {
+  const pauseAfterMs = options.pauseAfterMs ?? 1500;
+  if (!Number.isFinite(pauseAfterMs) || pauseAfterMs <= 0) throw new UsageError(`pauseAfterMs must be a positive number, got ${pauseAfterMs}`);
+  return { pauseAfterMs, scheduler: options.scheduler ?? asyncScheduler };
+}
+
+/**
+ * Calls `onSilence` once no token came for `pauseAfterMs`. One timer at most is pending: it is
+ * armed by a token and, on expiry, waits out the rest if tokens came since (re-armed on expiry,
+ * not on every token).
+ */
+function watchSilence({ pauseAfterMs, scheduler }: { pauseAfterMs: number; scheduler: SchedulerLike }, onSilence: () => void): { token(): void; stop(): void } {
+  let lastTokenAt = 0;
+  let timer: Subscription | undefined;
+  function checkSilence(this: SchedulerAction<undefined>) {
+    const quiet = scheduler.now() - lastTokenAt;
+    if (quiet < pauseAfterMs) {
+      this.schedule(undefined, pauseAfterMs - quiet);
+      return;
+    }
+    timer = undefined;
+    onSilence();
+  }
+  return {
+    token() {
+      lastTokenAt = scheduler.now();
+      timer ??= scheduler.schedule(checkSilence, pauseAfterMs);
+    },
+    stop() {
+      timer?.unsubscribe();
+      timer = undefined;
+    },
+  };
 }
 
 /**
@@ -191,16 +213,12 @@ function samePhase(a: TypingPhase, b: TypingPhase): boolean {
  * ```
  */
 export function typingPhases(options: TypingPhasesOptions = {}): OperatorFunction<StreamEvent, TypingPhase> {
-  const pauseAfterMs = options.pauseAfterMs ?? 1500;
-  if (!Number.isFinite(pauseAfterMs) || pauseAfterMs <= 0) throw new UsageError(`pauseAfterMs must be a positive number, got ${pauseAfterMs}`);
-  const scheduler = options.scheduler ?? asyncScheduler;
+  const silenceOptions = checkSilenceOptions(options);
   const choice = options.choice ?? 0;
 
   return (source) =>
     new Observable<TypingPhase>((subscriber) => {
       let phase: TypingPhase = { phase: 'waiting' };
-      let lastTokenAt = 0;
-      let timer: Subscription | undefined;
       const toolNames = new Map<number, string>();
       const context: TypingPhaseContext = { choice, toolNames };
       const set = (next: TypingPhase) => {
@@ -208,15 +226,9 @@ export function typingPhases(options: TypingPhasesOptions = {}): OperatorFunctio
         phase = next;
         subscriber.next(phase);
       };
-      function checkSilence(this: SchedulerAction<undefined>) {
-        const quiet = scheduler.now() - lastTokenAt;
-        if (quiet < pauseAfterMs) {
-          this.schedule(undefined, pauseAfterMs - quiet);
-          return;
-        }
-        timer = undefined;
+      const silence = watchSilence(silenceOptions, () => {
         if ('paused' in phase) set({ ...phase, paused: true });
-      }
+      });
 
       subscriber.next(phase);
       const subscription = source.subscribe({
@@ -226,23 +238,22 @@ export function typingPhases(options: TypingPhasesOptions = {}): OperatorFunctio
           if (next === phase) return;
           set(next);
           if (event.choice !== choice || !isTokenEvent(event)) return;
-          lastTokenAt = scheduler.now();
-          timer ??= scheduler.schedule(checkSilence, pauseAfterMs);
+          silence.token();
         },
         error(error: unknown) {
-          timer?.unsubscribe();
+          silence.stop();
           set({ phase: 'failed', error });
           subscriber.complete();
         },
         complete() {
-          timer?.unsubscribe();
+          silence.stop();
           set({ phase: 'done' });
           subscriber.complete();
         },
       });
       return () => {
         subscription.unsubscribe();
-        timer?.unsubscribe();
+        silence.stop();
       };
     });
 }
