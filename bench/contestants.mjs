@@ -164,14 +164,19 @@ const chunkwiseAssemble = {
 const toolsFor = (body) =>
   (body.toolNames ?? []).map((name) => ({ name, parameters: { type: 'object', additionalProperties: true } }));
 
+/** An openai-node client whose fetch answers with the body under test (no network). */
+async function cannedOpenAi() {
+  const { default: OpenAI } = await import('openai');
+  const canned = cannedFetch(SSE_HEADERS);
+  return { canned, client: new OpenAI({ apiKey: 'sk-bench', baseURL: 'http://127.0.0.1:9/v1', fetch: canned.fetch, maxRetries: 0 }) };
+}
+
 const openaiNode = {
   name: 'openai-node',
   label: 'openai-node chat.completions.stream()',
   applies: (body) => body.transport === 'sse' && !isResponses(body),
   async load() {
-    const { default: OpenAI } = await import('openai');
-    const canned = cannedFetch(SSE_HEADERS);
-    const client = new OpenAI({ apiKey: 'sk-bench', baseURL: 'http://127.0.0.1:9/v1', fetch: canned.fetch, maxRetries: 0 });
+    const { canned, client } = await cannedOpenAi();
     return async (stream, body) => {
       canned.state.stream = stream;
       const tools = toolsFor(body).map((f) => ({ type: 'function', function: f }));
@@ -193,9 +198,7 @@ const openaiNodeResponses = {
   label: 'openai-node responses.stream() (ResponseStream)',
   applies: isResponses,
   async load() {
-    const { default: OpenAI } = await import('openai');
-    const canned = cannedFetch(SSE_HEADERS);
-    const client = new OpenAI({ apiKey: 'sk-bench', baseURL: 'http://127.0.0.1:9/v1', fetch: canned.fetch, maxRetries: 0 });
+    const { canned, client } = await cannedOpenAi();
     return async (stream, body) => {
       canned.state.stream = stream;
       const tools = toolsFor(body).map((f) => ({ type: 'function', ...f, strict: false }));
