@@ -128,23 +128,45 @@ function fromResponse(response) {
 const isResponses = (body) => body.provider === 'openai-responses';
 const fromFinal = (body, response) => (isResponses(body) ? fromResponse(response) : body.transport === 'sse' ? fromCompletion(response) : fromOllama(response));
 
+/** A run that subscribes to every event of `streamEvents` and keeps the final object. */
+const subscribingRun = (streamEvents) => (stream, body) =>
+  new Promise((resolve, reject) => {
+    let response;
+    streamEvents(stream, { provider: body.provider }).subscribe({
+      next(event) {
+        if (event.type === 'done') response = event.response;
+      },
+      error: reject,
+      complete: () => resolve({ ...fromFinal(body, response), final: response }),
+    });
+  });
+
 const chunkwiseEvents = {
   name: 'chunkwise',
   label: 'chunkwise streamEvents() (events subscribed)',
   applies: () => true,
   async load() {
     const { streamEvents } = await import(CHUNKWISE);
-    return (stream, body) =>
-      new Promise((resolve, reject) => {
-        let response;
-        streamEvents(stream, { provider: body.provider }).subscribe({
-          next(event) {
-            if (event.type === 'done') response = event.response;
-          },
-          error: reject,
-          complete: () => resolve({ ...fromFinal(body, response), final: response }),
-        });
-      });
+    return subscribingRun(streamEvents);
+  },
+};
+
+/**
+ * chunkwise as built from an earlier commit (`--baseline=REF`), so a change is measured against
+ * what it replaces in the same run, on the same bodies, taking the same turns.
+ */
+// Read when used, not at import: run.mjs builds the baseline after importing this module.
+const baseline = () => process.env.CHUNKWISE_BASELINE_DIST;
+const chunkwiseBaseline = {
+  name: 'chunkwise-baseline',
+  get label() {
+    return `chunkwise streamEvents() at ${process.env.CHUNKWISE_BASELINE_REF ?? 'the baseline'} (before)`;
+  },
+  // A baseline older than a provider cannot read its bodies.
+  applies: (body) => baseline() !== undefined && (process.env.CHUNKWISE_BASELINE_PROVIDERS ?? '').split(',').includes(body.provider),
+  async load() {
+    const { streamEvents } = await import(pathToFileURL(join(baseline(), 'index.js')).href);
+    return subscribingRun(streamEvents);
   },
 };
 
@@ -271,7 +293,7 @@ const ollamaJs = {
 };
 
 /** In table order. */
-export const CONTESTANTS = [floorSse, floorNdjson, chunkwiseEvents, chunkwiseAssemble, openaiNode, openaiNodeResponses, aiSdk, ollamaJs];
+export const CONTESTANTS = [floorSse, floorNdjson, chunkwiseEvents, chunkwiseBaseline, chunkwiseAssemble, openaiNode, openaiNodeResponses, aiSdk, ollamaJs];
 
 export function contestantsFor(body) {
   return CONTESTANTS.filter((c) => c.applies(body));

@@ -9,11 +9,13 @@
 //          --no-recordings --no-load --no-incremental --no-slots --no-redis --no-profile --profile (always profile)
 //          --readme (also write bench/results/readme-section.md, the README's Performance section, from this run)
 //          --clock=cpu (time process CPU instead of wall clock: for a busy shared machine)
+//          --baseline=REF (also race chunkwise built from git REF, for before/after figures from one run)
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { contestantsFor } from './contestants.mjs';
 import { DATA_DIR, FAMILIES, SIZES, ensureBody } from './generate.mjs';
+import { prepareBaseline } from './lib/baseline.mjs';
 import { buildBenchTs } from './lib/build-ts.mjs';
 import { snapshotDist } from './lib/dist-snapshot.mjs';
 import { runChild, startChild } from './lib/fork.mjs';
@@ -64,7 +66,7 @@ const SETS = Number(args.get('sets') ?? (quick ? 1 : 5));
 /** Untimed rounds in the turn order before the timed ones (see runSet). */
 const TURN_WARMUP = 2;
 const perSet = (plan) => ({ ...plan, minRuns: Math.ceil(plan.minRuns / SETS), maxRuns: Math.ceil(plan.maxRuns / SETS), budgetMs: plan.budgetMs / SETS });
-const CORE = new Set(['floor', 'chunkwise', 'chunkwise-assemble']);
+const CORE = new Set(['floor', 'chunkwise', 'chunkwise-baseline', 'chunkwise-assemble']);
 const CORE_RUNS = 3;
 const WORKER = join(BENCH, 'worker.mjs');
 
@@ -216,6 +218,7 @@ async function incrementalJson() {
 
 async function main() {
   snapshotDist(ROOT, BENCH);
+  if (args.has('baseline')) prepareBaseline(ROOT, BENCH, args.get('baseline'), log);
   mkdirSync(join(BENCH, 'results'), { recursive: true });
   const began = Date.now();
   const info = machine();

@@ -136,6 +136,11 @@ export function evaluateTargets(results) {
       const spread = ratioSpread(cw, floor);
       add(`chunkwise ≤ ${limit}× floor`, body.name, cw.xFloor, limit, cw.xFloor <= limit, notes(spreadNote(spread), byMin(cw, floor)), { spread });
     }
+    const before = row(body.name, 'chunkwise-baseline');
+    if (before) {
+      const slower = cw.medianMs / before.medianMs;
+      add('≤ 3% slower than the baseline', body.name, slower, 1.03, slower <= 1.03, notes(spreadNote(ratioSpread(cw, before)), byMin(cw, before)));
+    }
     if (body.transport === 'sse') {
       const on = row(body.name, 'openai-node');
       if (on) add('≥ 3× faster than openai-node', body.name, on.xChunkwise, 3, on.xChunkwise >= 3, notes(spreadNote(ratioSpread(on, cw)), byMin(on, cw)));
