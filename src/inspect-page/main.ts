@@ -375,7 +375,7 @@ function renderRequests(): void {
 async function save(entry: Entry): Promise<void> {
   const response = await fetch(`api/requests/${encodeURIComponent(entry.inspection.id)}/save`, { method: 'POST' });
   const answer = (await response.json()) as { path?: string; error?: string };
-  entry.saved = answer.path;
+  if (answer.path !== undefined) entry.saved = answer.path;
   $('#toast').textContent = answer.path ? `Saved ${answer.path}` : `Not saved: ${answer.error}`;
   schedule();
 }

@@ -100,7 +100,7 @@ export async function toSseResponse(key: string, request: Request, options: SseR
 
   if (!sawEvent && ended) {
     request.signal?.removeEventListener('abort', onClientGone);
-    return new Response(null, { status: 204, headers: options.headers });
+    return new Response(null, { status: 204, ...(options.headers ? { headers: options.headers } : {}) });
   }
   const keepAliveMs = options.keepAliveMs ?? 15_000;
   let keepAlive: ReturnType<typeof setInterval> | undefined;

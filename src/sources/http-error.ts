@@ -34,7 +34,7 @@ export async function httpErrorFrom(response: Response, options: HttpErrorOption
     statusText: response.statusText,
     body,
     headers,
-    url: response.url || undefined,
+    ...(response.url ? { url: response.url } : {}),
     ...found,
     ...(retryAfter === undefined ? {} : { retryAfter }),
   });

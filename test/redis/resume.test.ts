@@ -169,7 +169,7 @@ describe.skipIf(skipWithoutRedis)('chunkwise/redis: publish, subscribe, resume (
     const key = newKey();
     await (await publish(response('openai-text.sse'), { redis, key })).done;
     const read = async (res: Response) => {
-      const events: { id?: string; event?: string; data: string }[] = [];
+      const events: { id?: string | undefined; event?: string | undefined; data: string }[] = [];
       const parser = createParser({ onEvent: (e) => events.push(e) });
       parser.feed(await res.text());
       return events;
