@@ -1,6 +1,8 @@
 import { Observable, defer, map, takeWhile, type Subscribable } from 'rxjs';
+import { describeValue } from '../assembly/describe-value.js';
 import { AbortError, ChunkwiseError, LimitError, UsageError, toChunkwiseError } from '../errors.js';
 import { TRANSPORTS, transportFromContentType, type TransportName } from '../transports/transport-table.js';
+import { SOURCE_OPTIONS, checkOptions } from './check-options.js';
 import { httpErrorFrom } from './http-error.js';
 
 /** A response body at hand: what a `ByteSource` promise may resolve to. */
@@ -24,7 +26,7 @@ export interface SourceOptions {
   signal?: AbortSignal;
   /** Check a Response's content type against this (default `'any'`: SSE or NDJSON). */
   expect?: ExpectedFormat;
-  /** Fail with a LimitError once the body exceeds this many bytes (default: unlimited). */
+  /** Fail with a LimitError once the body exceeds this many bytes (a whole number, 0 or more; default: unlimited). */
   maxTotalBytes?: number;
   /** Called once with the Response's status and headers, before any byte. */
   onResponse?: (response: Response) => void;
@@ -47,6 +49,7 @@ const encoder = new TextEncoder();
  * ```
  */
 export function fromSource(source: ByteSource, options: SourceOptions = {}): Observable<Uint8Array> {
+  checkOptions('fromSource', options, SOURCE_OPTIONS);
   const bytes = new Observable<Uint8Array>((subscriber) => {
     const { signal } = options;
     let stop: (() => void) | undefined;
@@ -61,8 +64,20 @@ export function fromSource(source: ByteSource, options: SourceOptions = {}): Obs
     }
     signal?.addEventListener('abort', onAbort, { once: true });
 
+    let pieces = 0;
+    let offset = 0;
     const emit = (piece: Uint8Array | string) => {
-      if (!subscriber.closed) subscriber.next(typeof piece === 'string' ? encoder.encode(piece) : piece);
+      if (subscriber.closed) return;
+      const bytes = typeof piece === 'string' ? encoder.encode(piece) : isBytes(piece) ? piece : undefined;
+      if (bytes === undefined) {
+        // An iterable or stream of something else (numbers, objects, null): the source is wrong,
+        // and it ends here, settled, rather than in a TypeError deep in a decoder.
+        fail(notBytes(piece, pieces, offset));
+        return;
+      }
+      pieces++;
+      offset += bytes.byteLength;
+      subscriber.next(bytes);
     };
     const fail = (error: unknown) => {
       if (!subscriber.closed) subscriber.error(signal?.aborted ? new AbortError(undefined, { cause: error }) : toChunkwiseError(error));
@@ -280,6 +295,15 @@ function limitTotalBytes(source: Observable<Uint8Array>, max: number): Observabl
       }),
     );
   });
+}
+
+/** A Uint8Array (a Node Buffer is one), from this realm or another (an iframe, a vm context). */
+function isBytes(value: unknown): value is Uint8Array {
+  return value instanceof Uint8Array || Object.prototype.toString.call(value) === '[object Uint8Array]';
+}
+
+function notBytes(piece: unknown, index: number, offset: number): UsageError {
+  return new UsageError(`Piece ${index + 1} of the byte source is ${describeValue(piece)}, not a Uint8Array or a string (after ${offset} bytes)`, { offset });
 }
 
 export function isResponse(value: unknown): value is Response {
