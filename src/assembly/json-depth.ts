@@ -1,16 +1,18 @@
 /**
- * The one depth limit for JSON from the wire. `JSON.parse` accepts any nesting, but every
- * recursive walk of the value afterwards (`JSON.stringify`, `structuredClone`, the assemblers'
- * copies, a caller's own code) overflows the call stack somewhere past a few thousand levels, at
- * a depth that depends on how deep the stack already was: a RangeError far from the bytes that
- * caused it. So a payload (SSE event data, NDJSON line) nested deeper than this is refused where
- * it is decoded, with a LimitError that says where; the assemblers' incremental JSON parsers
- * (partial tool-call arguments, partial content) stop at the same depth. Real responses nest a
- * few levels; tool arguments of a few hundred levels still pass.
+ * The one depth limit for JSON from the wire: a payload (SSE event data, NDJSON line, a whole
+ * non-streamed body) nested deeper than this is refused where it is decoded, with a LimitError
+ * that says where; the assemblers' incremental JSON parsers (partial tool-call arguments, partial
+ * content, `tool_call.done`'s parsed arguments) stop at the same depth.
+ *
+ * Below it, every path of the core (assembling, snapshots, events, error messages) walks values
+ * without recursion, so any depth up to the limit comes out whole. `JSON.parse` accepts any
+ * nesting; `JSON.stringify` and other recursive walks in the caller's own code overflow the call
+ * stack past a few thousand levels (`jsonText` in this folder does not). The limit bounds what a
+ * hostile body can make every consumer downstream carry.
  */
 import { LimitError, excerptOf } from '../errors.js';
 
-export const MAX_JSON_DEPTH = 1000;
+export const MAX_JSON_DEPTH = 100_000;
 
 /**
  * The offset of the bracket that opens level `max + 1` in the JSON text `text`, or -1 when it

@@ -1,7 +1,7 @@
 import { Observable, defer, map, takeWhile, type Subscribable } from 'rxjs';
 import { describeValue } from '../assembly/describe-value.js';
-import { AbortError, ChunkwiseError, LimitError, UsageError, toChunkwiseError } from '../errors.js';
-import { TRANSPORTS, transportFromContentType, type TransportName } from '../transports/transport-table.js';
+import { AbortError, HttpError, LimitError, UsageError, toChunkwiseError } from '../errors.js';
+import { TRANSPORTS, streamOfFirstBytes, transportFromContentType, type TransportName } from '../transports/transport-table.js';
 import { SOURCE_OPTIONS, checkOptions } from './check-options.js';
 import { httpErrorFrom } from './http-error.js';
 
@@ -148,18 +148,105 @@ function pumpResponse(
     httpErrorFrom(response, { signal: reading.signal }).then(fail, fail);
     return () => reading.abort();
   }
-  const typeError = contentTypeProblem(response.headers.get('content-type'), options.expect ?? 'any');
-  if (typeError) {
+  const contentType = response.headers.get('content-type');
+  const expect = options.expect ?? 'any';
+  const typeError = contentTypeProblem(contentType, expect);
+  if (typeError && (transportFromContentType(contentType) !== undefined || !response.body)) {
+    // A content type of the other transport: the server said what it sends.
     stop();
-    fail(new ChunkwiseError('http', typeError));
+    fail(notAStream(response, typeError, ''));
     return stop;
   }
   if (!response.body) {
     complete();
     return stop;
   }
+  if (typeError) return sniffThenPump(response, typeError, expect, emit, complete, fail);
   stop = pump(response.body, emit, complete, fail);
   return stop;
+}
+
+/** How much of a body that is not a stream its error shows (a login page, a proxy's notice). */
+const NOT_A_STREAM_EXCERPT_BYTES = 1024;
+
+/**
+ * A content type that names no transport (`text/html`, `text/plain`, `application/octet-stream`)
+ * says little: servers and proxies mislabel streams. The first bytes decide: the start of an SSE
+ * or NDJSON stream is read as one; anything else (an HTML login page from a captive portal) is an
+ * HttpError naming the status and the content type, with an excerpt of the body.
+ */
+function sniffThenPump(
+  response: Response,
+  typeError: string,
+  expect: ExpectedFormat,
+  emit: (piece: Uint8Array) => void,
+  complete: () => void,
+  fail: (e: unknown) => void,
+): () => void {
+  const reader = response.body!.getReader();
+  const held: Uint8Array[] = [];
+  let heldBytes = 0;
+  let stopped = false;
+  let stop: () => void = () => {
+    stopped = true;
+    reader.cancel().catch(() => {});
+  };
+  (async () => {
+    let verdict: TransportName | 'neither' | undefined;
+    let ended = false;
+    try {
+      while (verdict === undefined && heldBytes < NOT_A_STREAM_EXCERPT_BYTES) {
+        const { done, value } = await reader.read();
+        if (stopped) return;
+        if (done) {
+          ended = true;
+          break;
+        }
+        if (!isBytes(value)) return fail(notBytes(value, held.length, heldBytes));
+        held.push(value);
+        heldBytes += value.byteLength;
+        verdict ??= streamOfFirstBytes(concat(held));
+      }
+    } catch (error) {
+      if (!stopped) fail(error);
+      return;
+    }
+    if (verdict === undefined || verdict === 'neither' || (expect !== 'any' && verdict !== expect)) {
+      if (!ended) reader.cancel().catch(() => {});
+      fail(notAStream(response, typeError, new TextDecoder().decode(concat(held).subarray(0, NOT_A_STREAM_EXCERPT_BYTES))));
+      return;
+    }
+    for (const piece of held) emit(piece);
+    if (ended) {
+      reader.releaseLock();
+      complete();
+      return;
+    }
+    reader.releaseLock();
+    if (!stopped) stop = pump(response.body!, emit, complete, fail);
+  })();
+  return () => stop();
+}
+
+function notAStream(response: Response, reason: string, body: string): HttpError {
+  const headers: Record<string, string> = {};
+  response.headers.forEach((value, key) => {
+    headers[key] = value;
+  });
+  return new HttpError({ status: response.status, statusText: response.statusText, body, headers, reason, ...(response.url ? { url: response.url } : {}) });
+}
+
+function concat(pieces: Uint8Array[]): Uint8Array {
+  if (pieces.length === 1) return pieces[0]!;
+  let length = 0;
+  for (const p of pieces) length += p.byteLength;
+  const out = new Uint8Array(length);
+  let at = 0;
+  for (const p of pieces) {
+    out.set(p, at);
+    at += p.byteLength;
+  }
+  return out;
 }
 
 /** Releases a source that arrived after the subscriber left: its connection must not stay open. */
