@@ -104,8 +104,11 @@ export class HttpError extends ChunkwiseError {
     providerCode?: string | number;
     retryAfter?: number;
     url?: string;
+    /** Why a response with a 2xx status is still an error (its content type); the body's start follows it in the message. */
+    reason?: string;
   }) {
-    const what = init.providerMessage ?? summarizeBody(init.body);
+    const body = summarizeBody(init.body);
+    const what = init.reason !== undefined ? `${init.reason}${body ? `; the body starts: ${body}` : ''}` : (init.providerMessage ?? body);
     super('http', `HTTP ${init.status}${init.statusText ? ` ${init.statusText}` : ''}${init.url ? ` from ${init.url}` : ''}${what ? `: ${what}` : ''}`);
     this.status = init.status;
     this.statusText = init.statusText ?? '';
@@ -235,11 +238,19 @@ export function isAbortLike(value: unknown): boolean {
   return typeof value === 'object' && value !== null && (value as { name?: unknown }).name === 'AbortError';
 }
 
-/** A single-line excerpt of at most `max` characters, for error messages. */
+/**
+ * A single-line excerpt of at most `max` characters, for error messages. Input goes into
+ * messages a terminal shows: line ends become `⏎`, other control characters (ESC, BEL, C1, DEL;
+ * tab aside) are written as `\xNN` escapes, so no byte from the wire can drive the terminal.
+ */
 export function excerptOf(text: string, max = 120): string {
-  const flat = text.replace(/\r?\n|\r/g, '⏎');
-  return flat.length > max ? `${flat.slice(0, max)}…` : flat;
+  const cut = text.length > max ? text.slice(0, max) : text;
+  const flat = cut.replace(/\r?\n|\r/g, '⏎').replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return text.length > max ? `${flat}…` : flat;
 }
+
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/g;
 
 function withPosition(message: string, p: StreamPosition): string {
   const where: string[] = [];

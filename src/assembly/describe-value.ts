@@ -9,8 +9,10 @@ export function describeValue(value: unknown): string {
     case 'number':
     case 'boolean':
       return `a ${typeof value} (${String(value)})`;
-    case 'object':
-      return 'an object';
+    case 'object': {
+      const tag = Object.prototype.toString.call(value).slice(8, -1);
+      return tag === 'Object' ? 'an object' : `an object (${tag})`;
+    }
     default:
       return typeof value;
   }

@@ -27,32 +27,44 @@ interface Frame {
   wrote: boolean;
 }
 
-/** JSON.stringify without recursion, for JSON data (no toJSON, no cycles: it came from JSON.parse). */
-export function jsonTextWithoutRecursion(root: unknown): string {
+/**
+ * JSON.stringify without recursion, for JSON data (no toJSON, no cycles: it came from JSON.parse).
+ * With `maxChars`, writing stops once that many characters are out (the text is then cut short):
+ * for messages about values of any size and depth.
+ */
+export function jsonTextWithoutRecursion(root: unknown, maxChars = Infinity): string {
   const out: string[] = [];
   const stack: Frame[] = [];
+  let length = 0;
+  const put = (...pieces: string[]) => {
+    for (const piece of pieces) {
+      out.push(piece);
+      length += piece.length;
+    }
+  };
   const write = (value: unknown) => {
     if (typeof value !== 'object' || value === null) {
-      out.push(JSON.stringify(value) ?? 'null');
+      put(JSON.stringify(value) ?? 'null');
     } else if (Array.isArray(value)) {
-      out.push('[');
+      put('[');
       stack.push({ value, keys: undefined, next: 0, wrote: false });
     } else {
-      out.push('{');
+      put('{');
       stack.push({ value: value as Record<string, unknown>, keys: Object.keys(value), next: 0, wrote: false });
     }
   };
   write(root);
   while (stack.length > 0) {
+    if (length > maxChars) break;
     const frame = stack[stack.length - 1]!;
     if (frame.keys === undefined) {
       const items = frame.value as unknown[];
       if (frame.next === items.length) {
-        out.push(']');
+        put(']');
         stack.pop();
         continue;
       }
-      if (frame.wrote) out.push(',');
+      if (frame.wrote) put(',');
       frame.wrote = true;
       const item = items[frame.next++];
       write(isSkipped(item) ? null : item);
@@ -61,17 +73,26 @@ export function jsonTextWithoutRecursion(root: unknown): string {
     const members = frame.value as Record<string, unknown>;
     while (frame.next < frame.keys.length && isSkipped(members[frame.keys[frame.next]!])) frame.next++;
     if (frame.next === frame.keys.length) {
-      out.push('}');
+      put('}');
       stack.pop();
       continue;
     }
-    if (frame.wrote) out.push(',');
+    if (frame.wrote) put(',');
     frame.wrote = true;
     const key = frame.keys[frame.next++]!;
-    out.push(JSON.stringify(key), ':');
+    put(JSON.stringify(key), ':');
     write(members[key]);
   }
   return out.join('');
+}
+
+/**
+ * A short JSON excerpt of a value of any depth and size (at most `max` characters, `…` when cut),
+ * for error messages about input-controlled values.
+ */
+export function jsonExcerpt(value: unknown, max = 120): string {
+  const text = jsonTextWithoutRecursion(value, max);
+  return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 
 /** What JSON.stringify leaves out of objects (and writes as null in arrays). */

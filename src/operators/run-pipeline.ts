@@ -2,13 +2,14 @@ import { Observable, Subject, takeUntil, type SchedulerLike, type Subscriber } f
 import type { StreamEvent } from '../assembly/events.js';
 import type { FinalOf, ProviderEvent } from '../providers/provider-types.js';
 import { fromSource, type ByteSource, type SourceOptions } from '../sources/from-source.js';
+import { STREAM_OPTIONS, checkOptions } from '../sources/check-options.js';
 import { idleTimeout } from '../sources/idle-timeout.js';
 import { createPipeline, type PipelineOptions } from '../pipeline/pipeline.js';
 import type { ProviderName } from '../providers/provider-spec.js';
 import { transportOfProvider } from '../providers/registry.js';
 
 export interface StreamOptions<P extends ProviderName = ProviderName> extends PipelineOptions<P>, Omit<SourceOptions, 'onResponse' | 'expect'> {
-  /** Fail with an IdleTimeoutError when no bytes arrive for this long (ms). */
+  /** Fail with an IdleTimeoutError when no bytes arrive for this long (ms; at most 2^31 - 1, the longest timer; Infinity: none). */
   idleTimeoutMs?: number;
   /** Scheduler for the idle timeout (tests pass a TestScheduler). */
   scheduler?: SchedulerLike;
@@ -47,7 +48,7 @@ export function runPipeline(
     expect: options.provider === undefined ? 'any' : transportOfProvider(options.provider),
     onResponse: (response) => pipeline.contentType(response.headers.get('content-type')),
   });
-  if (options.idleTimeoutMs !== undefined) bytes = bytes.pipe(idleTimeout<Uint8Array>(options.idleTimeoutMs, options.scheduler));
+  if (options.idleTimeoutMs !== undefined && options.idleTimeoutMs !== Infinity) bytes = bytes.pipe(idleTimeout<Uint8Array>(options.idleTimeoutMs, options.scheduler));
   return bytes.pipe(takeUntil(settled)).subscribe({
     next: (piece) => pipeline.feed(piece),
     error: (error) => pipeline.fail(error),
@@ -67,6 +68,7 @@ export function runPipeline(
  * ```
  */
 export function streamEvents<P extends ProviderName = ProviderName>(source: ByteSource, options: StreamOptions<P> = {}): Observable<ProviderEvent<P>> {
+  checkOptions('streamEvents', options, STREAM_OPTIONS);
   return new Observable<ProviderEvent<P>>((subscriber) =>
     runPipeline(source, options, subscriber as Subscriber<unknown>, (event) => subscriber.next(event as ProviderEvent<P>), () => {}),
   );
@@ -74,6 +76,7 @@ export function streamEvents<P extends ProviderName = ProviderName>(source: Byte
 
 /** The final response object as a cold Observable of one value (no event objects are built). */
 export function streamFinal<P extends ProviderName = ProviderName>(source: ByteSource, options: StreamOptions<P> = {}): Observable<FinalResult<P>> {
+  checkOptions('streamFinal', options, STREAM_OPTIONS);
   return new Observable<FinalResult<P>>((subscriber) =>
     runPipeline(source, options, subscriber as Subscriber<unknown>, undefined, (result) => subscriber.next(result as FinalResult<P>)),
   );

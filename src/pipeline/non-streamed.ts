@@ -1,3 +1,5 @@
+import { depthLimitError, tooDeepAt } from '../assembly/json-depth.js';
+import { jsonText } from '../assembly/json-text.js';
 import type { ProviderName } from '../providers/provider-spec.js';
 import type { Pipeline, PipelineOptions, PipelineSink } from './pipeline-types.js';
 
@@ -53,14 +55,21 @@ export function acceptNonStreamed(options: PipelineOptions, sink: PipelineSink, 
   };
 
   const wholeEnd = () => {
-    const value = parseObject(decodeAll(held));
+    const text = decodeAll(held);
+    const value = parseObject(text);
     const found = value === undefined ? undefined : kindOf(value);
     // A named provider the object does not belong to gets the stream pipeline's error, as any body of another provider does.
     const kind = found === undefined || options.provider === undefined || (found === 'ollama') === (options.provider === 'ollama') ? found : undefined;
     if (value === undefined || kind === undefined) {
       // Not a final object: the stream pipeline reports it as it reports any body.
-      toStream(value !== undefined && 'error' in value ? [new TextEncoder().encode(`${JSON.stringify(value)}\n`)] : held);
+      toStream(value !== undefined && 'error' in value ? [new TextEncoder().encode(`${jsonText(value)}\n`)] : held);
       stream.end();
+      return;
+    }
+    const deep = tooDeepAt(text);
+    if (deep !== -1) {
+      settled = true;
+      sink.error(depthLimitError(text, deep, { line: 1 }));
       return;
     }
     settled = true;

@@ -15,6 +15,7 @@ import type { ProviderName } from '../providers/provider-spec.js';
 import { PROVIDER_NAMES, endsAtComplete, isProviderName, providerFromFirstPayload, providerSpec, transportOfProvider } from '../providers/registry.js';
 import { createPayloadDecoder, type PayloadDecoder, type PayloadPosition } from '../transports/payload-decoder.js';
 import { DEFAULT_TRANSPORT, createTransportSniffer, transportFromContentType, type TransportName } from '../transports/transport-table.js';
+import { PIPELINE_OPTIONS, checkOptions } from '../sources/check-options.js';
 import { acceptNonStreamed } from './non-streamed.js';
 import type { Pipeline, PipelineOptions, PipelineSink } from './pipeline-types.js';
 import { createOrderedFeed } from './ordered-feed.js';
@@ -38,6 +39,7 @@ interface Run {
 
 /** Creates a pipeline that reports to `sink`; see the module comment for its steps. */
 export function createPipeline(options: PipelineOptions, sink: PipelineSink): Pipeline {
+  checkOptions('createPipeline', options, PIPELINE_OPTIONS);
   return acceptNonStreamed(options, sink, createStreamPipeline);
 }
 
@@ -107,10 +109,19 @@ function snapshotOf(run: Run): unknown {
   return run.assembler && run.pushed ? run.assembler.snapshot() : undefined;
 }
 
+/** The partial response for an error: none when building it fails too (the error is what counts). */
+function partialOf(run: Run): unknown {
+  try {
+    return snapshotOf(run);
+  } catch {
+    return undefined;
+  }
+}
+
 function fail(run: Run, error: unknown): void {
   if (run.settled) return;
   run.settled = true;
-  run.sink.error(withPartial(error, snapshotOf(run)));
+  run.sink.error(withPartial(error, partialOf(run)));
 }
 
 /** The transport step: payloads decoded from the bytes, handed to the provider's assembler. */

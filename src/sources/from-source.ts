@@ -1,6 +1,8 @@
 import { Observable, defer, map, takeWhile, type Subscribable } from 'rxjs';
-import { AbortError, ChunkwiseError, LimitError, UsageError, toChunkwiseError } from '../errors.js';
-import { TRANSPORTS, transportFromContentType, type TransportName } from '../transports/transport-table.js';
+import { describeValue } from '../assembly/describe-value.js';
+import { AbortError, HttpError, LimitError, UsageError, toChunkwiseError } from '../errors.js';
+import { TRANSPORTS, streamOfFirstBytes, transportFromContentType, type TransportName } from '../transports/transport-table.js';
+import { SOURCE_OPTIONS, checkOptions } from './check-options.js';
 import { httpErrorFrom } from './http-error.js';
 
 /** A response body at hand: what a `ByteSource` promise may resolve to. */
@@ -24,7 +26,7 @@ export interface SourceOptions {
   signal?: AbortSignal;
   /** Check a Response's content type against this (default `'any'`: SSE or NDJSON). */
   expect?: ExpectedFormat;
-  /** Fail with a LimitError once the body exceeds this many bytes (default: unlimited). */
+  /** Fail with a LimitError once the body exceeds this many bytes (a whole number, 0 or more; default: unlimited). */
   maxTotalBytes?: number;
   /** Called once with the Response's status and headers, before any byte. */
   onResponse?: (response: Response) => void;
@@ -47,6 +49,7 @@ const encoder = new TextEncoder();
  * ```
  */
 export function fromSource(source: ByteSource, options: SourceOptions = {}): Observable<Uint8Array> {
+  checkOptions('fromSource', options, SOURCE_OPTIONS);
   const bytes = new Observable<Uint8Array>((subscriber) => {
     const { signal } = options;
     let stop: (() => void) | undefined;
@@ -61,8 +64,20 @@ export function fromSource(source: ByteSource, options: SourceOptions = {}): Obs
     }
     signal?.addEventListener('abort', onAbort, { once: true });
 
+    let pieces = 0;
+    let offset = 0;
     const emit = (piece: Uint8Array | string) => {
-      if (!subscriber.closed) subscriber.next(typeof piece === 'string' ? encoder.encode(piece) : piece);
+      if (subscriber.closed) return;
+      const bytes = typeof piece === 'string' ? encoder.encode(piece) : isBytes(piece) ? piece : undefined;
+      if (bytes === undefined) {
+        // An iterable or stream of something else (numbers, objects, null): the source is wrong,
+        // and it ends here, settled, rather than in a TypeError deep in a decoder.
+        fail(notBytes(piece, pieces, offset));
+        return;
+      }
+      pieces++;
+      offset += bytes.byteLength;
+      subscriber.next(bytes);
     };
     const fail = (error: unknown) => {
       if (!subscriber.closed) subscriber.error(signal?.aborted ? new AbortError(undefined, { cause: error }) : toChunkwiseError(error));
@@ -133,18 +148,105 @@ function pumpResponse(
     httpErrorFrom(response, { signal: reading.signal }).then(fail, fail);
     return () => reading.abort();
   }
-  const typeError = contentTypeProblem(response.headers.get('content-type'), options.expect ?? 'any');
-  if (typeError) {
+  const contentType = response.headers.get('content-type');
+  const expect = options.expect ?? 'any';
+  const typeError = contentTypeProblem(contentType, expect);
+  if (typeError && (transportFromContentType(contentType) !== undefined || !response.body)) {
+    // A content type of the other transport: the server said what it sends.
     stop();
-    fail(new ChunkwiseError('http', typeError));
+    fail(notAStream(response, typeError, ''));
     return stop;
   }
   if (!response.body) {
     complete();
     return stop;
   }
+  if (typeError) return sniffThenPump(response, typeError, expect, emit, complete, fail);
   stop = pump(response.body, emit, complete, fail);
   return stop;
+}
+
+/** How much of a body that is not a stream its error shows (a login page, a proxy's notice). */
+const NOT_A_STREAM_EXCERPT_BYTES = 1024;
+
+/**
+ * A content type that names no transport (`text/html`, `text/plain`, `application/octet-stream`)
+ * says little: servers and proxies mislabel streams. The first bytes decide: the start of an SSE
+ * or NDJSON stream is read as one; anything else (an HTML login page from a captive portal) is an
+ * HttpError naming the status and the content type, with an excerpt of the body.
+ */
+function sniffThenPump(
+  response: Response,
+  typeError: string,
+  expect: ExpectedFormat,
+  emit: (piece: Uint8Array) => void,
+  complete: () => void,
+  fail: (e: unknown) => void,
+): () => void {
+  const reader = response.body!.getReader();
+  const held: Uint8Array[] = [];
+  let heldBytes = 0;
+  let stopped = false;
+  let stop: () => void = () => {
+    stopped = true;
+    reader.cancel().catch(() => {});
+  };
+  (async () => {
+    let verdict: TransportName | 'neither' | undefined;
+    let ended = false;
+    try {
+      while (verdict === undefined && heldBytes < NOT_A_STREAM_EXCERPT_BYTES) {
+        const { done, value } = await reader.read();
+        if (stopped) return;
+        if (done) {
+          ended = true;
+          break;
+        }
+        if (!isBytes(value)) return fail(notBytes(value, held.length, heldBytes));
+        held.push(value);
+        heldBytes += value.byteLength;
+        verdict ??= streamOfFirstBytes(concat(held));
+      }
+    } catch (error) {
+      if (!stopped) fail(error);
+      return;
+    }
+    if (verdict === undefined || verdict === 'neither' || (expect !== 'any' && verdict !== expect)) {
+      if (!ended) reader.cancel().catch(() => {});
+      fail(notAStream(response, typeError, new TextDecoder().decode(concat(held).subarray(0, NOT_A_STREAM_EXCERPT_BYTES))));
+      return;
+    }
+    for (const piece of held) emit(piece);
+    if (ended) {
+      reader.releaseLock();
+      complete();
+      return;
+    }
+    reader.releaseLock();
+    if (!stopped) stop = pump(response.body!, emit, complete, fail);
+  })();
+  return () => stop();
+}
+
+function notAStream(response: Response, reason: string, body: string): HttpError {
+  const headers: Record<string, string> = {};
+  response.headers.forEach((value, key) => {
+    headers[key] = value;
+  });
+  return new HttpError({ status: response.status, statusText: response.statusText, body, headers, reason, ...(response.url ? { url: response.url } : {}) });
+}
+
+function concat(pieces: Uint8Array[]): Uint8Array {
+  if (pieces.length === 1) return pieces[0]!;
+  let length = 0;
+  for (const p of pieces) length += p.byteLength;
+  const out = new Uint8Array(length);
+  let at = 0;
+  for (const p of pieces) {
+    out.set(p, at);
+    at += p.byteLength;
+  }
+  return out;
 }
 
 /** Releases a source that arrived after the subscriber left: its connection must not stay open. */
@@ -280,6 +382,15 @@ function limitTotalBytes(source: Observable<Uint8Array>, max: number): Observabl
       }),
     );
   });
+}
+
+/** A Uint8Array (a Node Buffer is one), from this realm or another (an iframe, a vm context). */
+function isBytes(value: unknown): value is Uint8Array {
+  return value instanceof Uint8Array || Object.prototype.toString.call(value) === '[object Uint8Array]';
+}
+
+function notBytes(piece: unknown, index: number, offset: number): UsageError {
+  return new UsageError(`Piece ${index + 1} of the byte source is ${describeValue(piece)}, not a Uint8Array or a string (after ${offset} bytes)`, { offset });
 }
 
 export function isResponse(value: unknown): value is Response {

@@ -1,4 +1,5 @@
-import { asyncScheduler, throwError, timeout, type MonoTypeOperatorFunction, type SchedulerLike } from 'rxjs';
+import { asyncScheduler, identity, throwError, timeout, type MonoTypeOperatorFunction, type SchedulerLike } from 'rxjs';
+import { checkOptions } from './check-options.js';
 import { IdleTimeoutError } from '../errors.js';
 
 /**
@@ -12,6 +13,9 @@ import { IdleTimeoutError } from '../errors.js';
  * ```
  */
 export function idleTimeout<T>(ms: number, scheduler: SchedulerLike = asyncScheduler): MonoTypeOperatorFunction<T> {
+  // A delay past the longest timer would fire at once: refused, with the option's own rule.
+  checkOptions('idleTimeout', { idleTimeoutMs: ms }, ['idleTimeoutMs']);
+  if (ms === Infinity) return identity;
   // Without `first`, `each` also bounds the wait for the first value.
   return timeout({ each: ms, with: () => throwError(() => new IdleTimeoutError(ms)), scheduler });
 }

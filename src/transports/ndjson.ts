@@ -1,6 +1,7 @@
 import { Observable, type OperatorFunction } from 'rxjs';
 import { LimitError, ParseError, excerptOf, toChunkwiseError, type ChunkwiseError } from '../errors.js';
 import { cutError } from '../assembly/end-of-body.js';
+import { depthLimitError, tooDeepAt } from '../assembly/json-depth.js';
 import type { ByteDecoder } from './byte-decoder.js';
 import { providerErrorFrom } from './provider-error.js';
 import { Utf8Carry, firstInvalidUtf8 } from './utf8.js';
@@ -101,6 +102,12 @@ export function createNdjsonDecoder(sink: NdjsonSink, options: NdjsonDecoderOpti
         fail(providerError);
         return false;
       }
+    }
+    // After the error check: a provider's error payload of any depth is still its ProviderError.
+    const deep = tooDeepAt(text);
+    if (deep !== -1) {
+      fail(depthLimitError(text, deep, { line: lineNumber, offset: lineOffset(region, regionStart, index) }));
+      return false;
     }
     sink.value(value, lineNumber);
     return !stopped;

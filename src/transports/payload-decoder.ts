@@ -3,6 +3,7 @@
  * how the body ended. One decoder for either transport, so the pipeline above never asks which.
  */
 import { cutError } from '../assembly/end-of-body.js';
+import { depthLimitError, tooDeepAt } from '../assembly/json-depth.js';
 import { LimitError, ParseError, excerptOf, type ChunkwiseError } from '../errors.js';
 import { createNdjsonDecoder } from './ndjson.js';
 import { createSseDecoder } from './sse.js';
@@ -66,15 +67,23 @@ function sseDecoder(sink: PayloadSink, options: PayloadDecoderOptions): PayloadD
     if (n === 0) return;
     let parsed = 0;
     let parseError: ParseError | undefined;
+    let depthError: LimitError | undefined;
     for (; parsed < n; parsed++) {
+      const text = texts[parsed]!;
+      const deep = tooDeepAt(text);
+      if (deep !== -1) {
+        depthError = depthLimitError(text, deep, { event: numbers[parsed]! });
+        break;
+      }
       try {
-        values[parsed] = JSON.parse(texts[parsed]!);
+        values[parsed] = JSON.parse(text);
       } catch (cause) {
-        parseError = new ParseError('An SSE event is not valid JSON', { event: numbers[parsed], excerpt: excerptOf(texts[parsed]!), cause });
+        parseError = new ParseError('An SSE event is not valid JSON', { event: numbers[parsed], excerpt: excerptOf(text), cause });
         break;
       }
     }
     for (let i = 0; i < parsed && !sink.stopped(); i++) sink.payload(values[i], { event: numbers[i]! });
+    if (depthError !== undefined && !sink.stopped()) sink.error(depthError);
     if (parseError !== undefined && !sink.stopped()) {
       if (ending) sink.cut(cutError(parseError, texts[parsed]));
       else sink.error(parseError);

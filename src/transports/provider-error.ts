@@ -1,3 +1,4 @@
+import { jsonExcerpt } from '../assembly/json-text.js';
 import { ProviderError, type ChunkwiseErrorOptions } from '../errors.js';
 
 /**
@@ -14,9 +15,11 @@ export function providerErrorFrom(payload: unknown, position: ChunkwiseErrorOpti
   // vLLM and some proxies: {"object": "error", "message": …, "type": …, "code": …}
   if (root.object === 'error' && typeof root.message === 'string') return fromObject(root, root, payload, position);
   if (!('error' in root) || root.error === null || root.error === undefined) return undefined;
-  // A chunk that carries choices and an unrelated `error` field is still a chunk, unless a
-  // choice finished with `finish_reason: "error"` (OpenRouter's mid-stream errors).
-  if (Array.isArray(root.choices) && root.choices.length > 0 && !root.choices.some(finishedWithError)) return undefined;
+  // A payload that carries choices is a chunk, whatever else it holds (an `error` beside them,
+  // a `finish_reason: "error"`: proxies, OpenRouter's mid-stream errors): the transport passes
+  // it on, and the assembler applies it and then ends the stream with the ProviderError, so that
+  // the partial response holds what that chunk brought (its usage). One rule, in the assembler.
+  if (Array.isArray(root.choices) && root.choices.length > 0) return undefined;
   const err = root.error;
   if (typeof err === 'string') {
     return new ProviderError({ message: err, payload, ...statusOf(root), ...position });
@@ -28,7 +31,9 @@ export function providerErrorFrom(payload: unknown, position: ChunkwiseErrorOpti
 }
 
 function fromObject(e: Record<string, unknown>, root: Record<string, unknown>, payload: unknown, position: ChunkwiseErrorOptions): ProviderError {
-  const message = typeof e.message === 'string' ? e.message : JSON.stringify(e);
+  // The payload is input: it may nest thousands of levels (JSON.stringify would overflow the stack)
+  // or hold megabytes; the message shows a bounded excerpt of it.
+  const message = typeof e.message === 'string' ? e.message : jsonExcerpt(e, 200);
   const init: ConstructorParameters<typeof ProviderError>[0] = { message, payload, ...position, ...statusOf(root), ...statusOf(e) };
   if (typeof e.type === 'string') init.type = e.type;
   if (typeof e.code === 'string' || typeof e.code === 'number') init.code = e.code;
@@ -57,8 +62,4 @@ export function looksLikeErrorPayload(data: string): boolean {
     return second <= 32 && ERROR_PAYLOAD_PREFIX.test(data);
   }
   return first <= 32 && ERROR_PAYLOAD_PREFIX.test(data);
-}
-
-function finishedWithError(choice: unknown): boolean {
-  return typeof choice === 'object' && choice !== null && (choice as { finish_reason?: unknown }).finish_reason === 'error';
 }

@@ -2,6 +2,7 @@ import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { Observable, type OperatorFunction } from 'rxjs';
 import { LimitError, ParseError, ProviderError, excerptOf, toChunkwiseError, type ChunkwiseError } from '../errors.js';
 import { cutError } from '../assembly/end-of-body.js';
+import { unexpected } from '../assembly/unexpected-error.js';
 import type { ByteDecoder } from './byte-decoder.js';
 import { looksLikeErrorPayload, providerErrorFrom } from './provider-error.js';
 import { Utf8Carry, firstInvalidUtf8 } from './utf8.js';
@@ -128,7 +129,8 @@ export function createSseDecoder(sink: SseSink, options: SseDecoderOptions = {})
     try {
       parser.feed(lines);
     } catch (cause) {
-      stop(toChunkwiseError(cause));
+      // A sink that threw, or a value it could not handle: data set it off, not the connection.
+      stop(toChunkwiseError(unexpected(cause, { event: number + 1 })));
     }
   };
 

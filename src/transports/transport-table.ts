@@ -154,3 +154,37 @@ function concat(pieces: Uint8Array[]): Uint8Array {
   }
   return out;
 }
+
+/** The SSE field names a stream can open with (a line `data: …`, `event: …`; `:` starts a comment). */
+const SSE_OPENINGS = ['data', 'event', 'id', 'retry'];
+
+/**
+ * Whether the first bytes of a body are the start of a stream: `{` or `[` (an NDJSON line) or an
+ * SSE line (`data:`, `event:`, `id:`, `retry:`, a `:` comment). Stricter than
+ * {@link transportFromFirstBytes}, which only has to choose between the two: this tells a stream
+ * from a body that is neither (an HTML login page), for a response whose content type names
+ * no transport. Undefined while the bytes so far could still go either way.
+ */
+export function streamOfFirstBytes(bytes: Uint8Array): TransportName | 'neither' | undefined {
+  let i = 0;
+  for (; i < BOM.length && i < bytes.length; i++) if (bytes[i] !== BOM[i]) break;
+  if (i > 0 && i < BOM.length) return i === bytes.length ? undefined : 'neither';
+  while (i < bytes.length && (bytes[i] === 0x20 || bytes[i] === 0x09 || bytes[i] === 0x0a || bytes[i] === 0x0d)) i++;
+  if (i === bytes.length) return undefined;
+  const c = bytes[i]!;
+  if (c === 0x7b || c === 0x5b) return 'ndjson';
+  if (c === 0x3a /* : */) return 'sse';
+  let undecided = false;
+  for (const name of SSE_OPENINGS) {
+    let k = 0;
+    while (k < name.length && i + k < bytes.length && bytes[i + k] === name.charCodeAt(k)) k++;
+    if (k < name.length) {
+      if (i + k === bytes.length) undecided = true;
+      continue;
+    }
+    if (i + k === bytes.length) undecided = true;
+    // A field name ends at `:` or at the line's end (`data` alone is a field with no value).
+    else if (bytes[i + k] === 0x3a || bytes[i + k] === 0x0a || bytes[i + k] === 0x0d) return 'sse';
+  }
+  return undecided ? undefined : 'neither';
+}

@@ -184,10 +184,10 @@ describe('assemble() detects through both stages', () => {
     for (const type of ['text/html', 'text/html; charset=utf-8', 'text/plain']) {
       const error = await assemble(new Response('<html></html>', { headers: { 'content-type': type } })).catch((e) => e);
       expect(error).toBeInstanceOf(ChunkwiseError);
-      expect(error.message).toBe(`Expected a text/event-stream or NDJSON response but the content type is "${type}"`);
+      expect(error.message).toBe(`HTTP 200: Expected a text/event-stream or NDJSON response but the content type is "${type}"`);
     }
     const named = await assemble(new Response(OLLAMA, { headers: { 'content-type': 'application/x-ndjson' } }), { provider: 'openai' }).catch((e) => e);
-    expect(named.message).toBe('Expected a text/event-stream response but the content type is "application/x-ndjson"');
+    expect(named.message).toBe('HTTP 200: Expected a text/event-stream response but the content type is "application/x-ndjson"');
   });
 
   it('JSON error bodies end in a ProviderError, however they are framed', async () => {

@@ -236,7 +236,7 @@ describe('fromSource: HTTP errors', () => {
     const { error } = await settle(fromSource(new Response(stream, { status: 200, headers: { 'content-type': 'text/html; charset=utf-8' } })));
     expect(error).toBeInstanceOf(ChunkwiseError);
     expect(error).toMatchObject({ code: 'http' });
-    expect((error as Error).message).toBe('Expected a text/event-stream or NDJSON response but the content type is "text/html; charset=utf-8"');
+    expect((error as Error).message).toBe('HTTP 200: Expected a text/event-stream or NDJSON response but the content type is "text/html; charset=utf-8"; the body starts: Sign in to the Wi-Fi');
     expect(record.cancelled).toBe(true);
   });
 

@@ -5,6 +5,7 @@
  */
 import type { Assembler, AssemblerOptions } from '../../assembly/assembler.js';
 import { createIncrementalJson } from '../../assembly/incremental-json.js';
+import { PAYLOAD_JSON_OPTIONS } from '../../assembly/json-depth.js';
 import { ParseError, TruncatedStreamError, withPartial } from '../../errors.js';
 import { providerErrorFrom } from '../../transports/provider-error.js';
 import { buildOllamaResponse } from './build-response.js';
@@ -42,7 +43,7 @@ export function createOllamaAssembler(options: AssemblerOptions<OllamaSnapshot, 
   const snapshot = (): OllamaSnapshot => buildOllamaResponse(state, false);
   const partial = () => (applied > 0 ? snapshot() : undefined);
   const sink: OllamaEventSink | undefined = options.onEvent
-    ? { emit: options.onEvent, snapshot, json: options.partialContent ? createIncrementalJson() : undefined }
+    ? { emit: options.onEvent, snapshot, json: options.partialContent ? createIncrementalJson(PAYLOAD_JSON_OPTIONS) : undefined }
     : undefined;
 
   return {

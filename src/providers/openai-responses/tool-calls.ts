@@ -5,6 +5,7 @@
  * tool result must answer to.
  */
 import { createIncrementalJson, type IncrementalJson } from '../../assembly/incremental-json.js';
+import { PAYLOAD_JSON_OPTIONS, parseJsonWithinDepth } from '../../assembly/json-depth.js';
 import { ParseError, excerptOf } from '../../errors.js';
 import type { ItemState } from './items.js';
 import type { ResponsesEventSink } from './event-sink.js';
@@ -49,7 +50,7 @@ export function finishToolCall(item: ItemState, final: ResponseItem, sink: Respo
     if (text === '') parsed = {};
     else {
       try {
-        parsed = JSON.parse(text);
+        parsed = parseJsonWithinDepth(text);
       } catch (cause) {
         parsed = undefined;
         const reason = cause instanceof Error ? cause.message : String(cause);
@@ -106,7 +107,7 @@ class ArgumentsDelta {
     if (item === undefined) return undefined;
     let parse = parses.get(item);
     if (parse === undefined) parses.set(item, (parse = { json: undefined, fed: 0 }));
-    const json = (parse.json ??= createIncrementalJson());
+    const json = (parse.json ??= createIncrementalJson(PAYLOAD_JSON_OPTIONS));
     if (parse.fed < this.#upTo) {
       json.feed(this.arguments.slice(parse.fed, this.#upTo));
       parse.fed = this.#upTo;

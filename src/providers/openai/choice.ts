@@ -20,6 +20,7 @@ import { countKeys } from '../../assembly/count-keys.js';
 import { appendText, createTextGrowth, type TextGrowth } from '../../assembly/growing-text.js';
 import { jsonText } from '../../assembly/json-text.js';
 import { createIncrementalJson, type IncrementalJson } from '../../assembly/incremental-json.js';
+import { PAYLOAD_JSON_OPTIONS } from '../../assembly/json-depth.js';
 import { copyKeptFields, keepUnknownFieldsMerging } from '../../assembly/array-merge.js';
 import { ContentParts, textOf } from '../../assembly/content-parts.js';
 import type { EventSink } from './event-sink.js';
@@ -167,7 +168,7 @@ function appendContent(state: ChoiceState, text: string, sink: EventSink | undef
   if (sink === undefined) return;
   sink.emit({ type: 'content.delta', choice: state.index, snapshot: sink.snapshot, delta: text, content: contentText(state) });
   if (!sink.partialContent) return;
-  const json = (state.contentJson ??= createIncrementalJson());
+  const json = (state.contentJson ??= createIncrementalJson(PAYLOAD_JSON_OPTIONS));
   json.feed(text);
   if (json.error === undefined) sink.emit({ type: 'content.partial', choice: state.index, snapshot: sink.snapshot, partial: json.partial(), openPath: json.openPath() });
 }

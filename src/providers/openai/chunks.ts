@@ -5,6 +5,7 @@
 import { Observable, type OperatorFunction } from 'rxjs';
 import type { Assembler } from '../../assembly/assembler.js';
 import { assemblerSnapshots, type AssemblerInput } from '../../assembly/snapshots-operator.js';
+import { checkJsonDepth } from '../../assembly/json-depth.js';
 import { ParseError, excerptOf } from '../../errors.js';
 import { isDoneMessage, type SseMessage } from '../../transports/sse.js';
 import { TRANSPORTS } from '../../transports/transport-table.js';
@@ -80,6 +81,7 @@ function isSseMessage(item: SseMessage | ChatCompletionChunk): item is SseMessag
 }
 
 function parseMessage(message: SseMessage): unknown {
+  checkJsonDepth(message.data, { event: message.number });
   try {
     return JSON.parse(message.data);
   } catch (cause) {

@@ -23,6 +23,7 @@
 import { appendText } from '../../assembly/growing-text.js';
 import { jsonText } from '../../assembly/json-text.js';
 import { createIncrementalJson } from '../../assembly/incremental-json.js';
+import { PAYLOAD_JSON_OPTIONS, parseJsonWithinDepth } from '../../assembly/json-depth.js';
 import { countKeys } from '../../assembly/count-keys.js';
 import { keepUnknownFields, setOwnField } from '../../assembly/own-field.js';
 import { ParseError, excerptOf } from '../../errors.js';
@@ -147,7 +148,7 @@ class ArgumentsDelta {
   get partial(): unknown {
     const slot = this.#slot;
     if (slot === undefined) return undefined;
-    const json = (slot.json ??= createIncrementalJson());
+    const json = (slot.json ??= createIncrementalJson(PAYLOAD_JSON_OPTIONS));
     if (slot.fed < this.#upTo) {
       json.feed(slot.arguments.slice(slot.fed, this.#upTo));
       slot.fed = this.#upTo;
@@ -173,7 +174,7 @@ export function finishToolCalls(slots: ToolCallSlots, choice: number, sink: Even
     else if (slot.arguments === '') parsed = {};
     else {
       try {
-        parsed = JSON.parse(slot.arguments);
+        parsed = parseJsonWithinDepth(slot.arguments);
       } catch (cause) {
         const reason = cause instanceof Error ? cause.message : String(cause);
         error = new ParseError(`choices[${choice}].tool_calls[${i}].function.arguments is not valid JSON (${reason})`, {
