@@ -3,7 +3,7 @@
  * OpenAI-compatible stream in, the `ChatCompletion` that `stream: false` returns out.
  *
  * Top level: `id`, `created`, `model`, `system_fingerprint` (`null` when absent) and
- * `service_tier` (when sent) keep their last real value: `""` and `created: 0` (Azure's
+ * `service_tier` (when sent, `""` when only that came) keep their last real value: `""` and `created: 0` (Azure's
  * content-filter chunks) never overwrite one (merge rule 6); `object` is
  * `"chat.completion"`; `usage` is the last usage object (the `include_usage` chunk, or one
  * riding on a chunk that still has choices, as OpenRouter does), else Groq's `x_groq.usage`,
@@ -151,7 +151,8 @@ export function createOpenAiAssembler(options: OpenAiAssemblerOptions = {}): Ope
     }
     if (chunkTier !== undefined) {
       known++;
-      if (typeof chunkTier === 'string' && chunkTier !== '') serviceTier = chunkTier;
+      // `""` is a value (merge rule 12): kept when nothing real came, never over a real one.
+      if (typeof chunkTier === 'string' && (chunkTier !== '' || serviceTier === undefined)) serviceTier = chunkTier;
     }
     if (c.choices !== undefined) known++;
     if (c.object !== undefined) known++;

@@ -111,6 +111,63 @@ describe('rule 3: an error object on a chunk that still has choices', () => {
   });
 });
 
+describe('rule 4: unknown string fields in a delta', () => {
+  test('Groq gpt-oss: `channel: "analysis"` on every reasoning delta is a label, kept once; the reasoning text concatenates', async () => {
+    const name = 'groq-gpt-oss-channel-label-tool-call.sse';
+    const out = await both(name);
+    const deltas = payloads(name).map((p) => p.choices?.[0]?.delta ?? {});
+    const channels = new Set(deltas.filter((d) => 'channel' in d).map((d) => d.channel));
+    expect([...channels]).toEqual(['analysis']);
+    expect(deltas.filter((d) => 'channel' in d).length).toBeGreaterThan(10);
+    expect(message(out).channel).toBe('analysis');
+    expect(message(out).reasoning).toBe(deltas.map((d) => d.reasoning ?? '').join(''));
+    const sent = deltas.flatMap((d) => d.tool_calls ?? [])[0];
+    expect(message(out).tool_calls).toEqual([{ id: sent.id, type: sent.type, function: sent.function }]);
+    expect((out.value as any).choices[0].finish_reason).toBe('tool_calls');
+  });
+});
+
+describe('rule 5: a chunk-level `message` beside `delta`', () => {
+  test('Perplexity: every chunk has `message` (the text so far) beside `delta`; the deltas are the source of truth and agree with the last `message`', async () => {
+    const name = 'perplexity-sonar-message-beside-delta.sse';
+    const out = await both(name);
+    const sent = payloads(name);
+    expect(sent.every((p) => 'message' in p.choices[0] && 'delta' in p.choices[0])).toBe(true);
+    const text = sent.map((p) => p.choices[0].delta.content ?? '').join('');
+    expect(message(out).content).toBe(text);
+    // The server's own running text is an oracle independent of chunkwise.
+    expect(message(out).content).toBe(sent.at(-1)!.choices[0].message.content);
+    expect(message(out).role).toBe('assistant');
+    expect((out.value as any).choices[0].finish_reason).toBe('stop');
+    expect((out.value as any).usage).toEqual(sent.at(-1)!.usage);
+  });
+});
+
+describe('rule 12: "" versus null', () => {
+  test('Snowflake Cortex: `id`, `service_tier` sent only as "" stay "", as its non-streamed body writes them; `refusal` and `system_fingerprint` follow the documented OpenAI shape (null)', async () => {
+    const name = 'snowflake-cortex-empty-string-fields.sse';
+    const out = await both(name);
+    const oracle = JSON.parse(new TextDecoder().decode(fixtureBytes('snowflake-cortex-empty-string-fields.non-streamed.json')));
+    const value = out.value as any;
+    expect(value.id).toBe(oracle.id);
+    expect(value.service_tier).toBe(oracle.service_tier);
+    expect(value.model).toBe(oracle.model);
+    expect(message(out).content).toBe(oracle.choices[0].message.content);
+    expect(message(out).role).toBe(oracle.choices[0].message.role);
+    expect(value.usage).toEqual(oracle.usage);
+    expect(value.choices[0].logprobs).toEqual(oracle.choices[0].logprobs);
+    // Where Snowflake's non-streamed body writes "" but the rule (one for every provider) writes
+    // what OpenAI's does; recorded in test/fixtures/merge-rules/README.md.
+    expect(oracle.choices[0].message.refusal).toBe('');
+    expect(message(out).refusal).toBeNull();
+    expect(oracle.system_fingerprint).toBe('');
+    expect(value.system_fingerprint).toBeNull();
+    // The stream never sends a finish_reason (the non-streamed body has ""): [DONE] ends it, null.
+    expect(payloads(name).some((p) => p.choices?.[0]?.finish_reason !== undefined)).toBe(false);
+    expect(value.choices[0].finish_reason).toBeNull();
+  });
+});
+
 describe('rule 6: envelope fields are set by real values only', () => {
   test('Azure: the prompt-filter chunk’s created 0, id "", model "" never overwrite the real ones; unknown choice fields are kept', async () => {
     const name = 'azure-content-filter-envelope.sse';

@@ -269,6 +269,13 @@ describe('rule 12: "" versus null', () => {
     expect(msg(final).tool_calls[0].id).toBe('');
   });
 
+  test('a service_tier sent only as "" is kept as sent; "" never replaces a real one', () => {
+    const blank = assemblePayloads([chunk([choice({ content: 'a' })], { service_tier: '' }), chunk([choice({}, { finish_reason: 'stop' })], { service_tier: '' })]);
+    expect(blank.service_tier).toBe('');
+    const real = assemblePayloads([chunk([choice({ content: 'a' })], { service_tier: '' }), chunk([choice({}, { finish_reason: 'stop' })], { service_tier: 'default' }), chunk([], { service_tier: '' })]);
+    expect(real.service_tier).toBe('default');
+  });
+
   test('an unknown field’s "" never replaces a value already known', () => {
     const final = assemblePayloads([chunk([choice({ content: 'a' }, { native_finish_reason: 'stop' })], { provider: 'X' }), chunk([choice({}, { finish_reason: 'stop', native_finish_reason: '' })], { provider: '' })]);
     expect((final as typeof final & Record<string, unknown>).provider).toBe('X');
