@@ -1,4 +1,5 @@
 import { listRecordings, readRecording } from '../recording-files.js';
+import { createPipeline } from '../../pipeline/pipeline.js';
 import { detectBody } from '../../providers/detect.js';
 import { SERVED_ENDPOINTS, bodyNamesProvider, endpointsForPayloads, servedEndpoint } from '../../providers/registry.js';
 import type { Recording } from '../../replay/recording.js';
@@ -24,7 +25,7 @@ export interface CatalogEntry {
   status: number;
   /** Whether it has recorded piece timing (a sidecar with pieces). */
   timed: boolean;
-  /** Whether the body looks like a stream that ended well (no error payload, an end marker). */
+  /** Whether the body assembles to a final object (no error anywhere, the end its format needs). */
   complete: boolean;
   recording: Recording;
 }
@@ -43,10 +44,11 @@ export async function loadCatalog(dir: string): Promise<CatalogEntry[]> {
 }
 
 export function describeRecording(name: string, bodyPath: string, recording: Recording): CatalogEntry {
-  const detected = detectBody(recording.body, recording.meta?.contentType ?? recording.meta?.headers?.['content-type']);
+  const contentType = recording.meta?.contentType ?? recording.meta?.headers?.['content-type'];
+  const detected = detectBody(recording.body, contentType);
   const format = detected.transport;
-  const text = new TextDecoder().decode(recording.body);
-  const head = text.slice(0, HEAD_BYTES);
+  const status = recording.meta?.status ?? 200;
+  const head = new TextDecoder().decode(recording.body.subarray(0, HEAD_BYTES));
   const models = new Set<string>();
   if (recording.meta?.model) models.add(recording.meta.model);
   const responseModel = /"model"\s*:\s*"((?:[^"\\]|\\.)*)"/.exec(head)?.[1];
@@ -57,9 +59,9 @@ export function describeRecording(name: string, bodyPath: string, recording: Rec
     format,
     endpoints: endpointsFor(detected, recording.meta?.endpoint),
     models: [...models],
-    status: recording.meta?.status ?? 200,
+    status,
     timed: recording.pieces !== undefined && recording.pieces.length > 0,
-    complete: looksComplete(format, text),
+    complete: status < 300 && endsWell(recording.body, contentType ?? null),
     recording,
   };
   // A recorded provider name wins; else the body's, when it names one.
@@ -74,17 +76,22 @@ function endpointsFor(detected: ReturnType<typeof detectBody>, recorded: string 
   return endpointsForPayloads(detected.provider, detected.payloads);
 }
 
-function looksComplete(format: TransportName, text: string): boolean {
-  if (format === 'sse') {
-    // Chat completions end with [DONE] or a finish_reason; Responses streams with response.completed / incomplete.
-    return (
-      !/^data:\s*\{\s*"error"/m.test(text) &&
-      !/^event:\s*error/m.test(text) &&
-      !/"type"\s*:\s*"(?:error|response\.failed)"/.test(text) &&
-      (/^data:\s*\[DONE\]/m.test(text) || /"finish_reason"\s*:\s*"/.test(text) || /"type"\s*:\s*"response\.(?:completed|incomplete)"/.test(text))
-    );
+/**
+ * Whether the body assembles to a final object: the pipeline's own rules for how each format
+ * ends well, so an error anywhere (an `error` event, an `error` object inside an ordinary chunk,
+ * `response.failed`, an Ollama error line) or a missing end counts, whatever its position.
+ */
+function endsWell(body: Uint8Array, contentType: string | null): boolean {
+  let ok = false;
+  const pipeline = createPipeline({}, { final: () => (ok = true), error: () => (ok = false) });
+  try {
+    pipeline.contentType(contentType);
+    pipeline.feed(body);
+    pipeline.end();
+  } catch {
+    return false;
   }
-  return !/^\s*\{\s*"error"/m.test(text) && /"done"\s*:\s*true/.test(text);
+  return ok;
 }
 
 function pathOf(endpoint: string): string {
