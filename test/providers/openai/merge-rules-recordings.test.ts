@@ -52,6 +52,16 @@ describe('rule 1: arrays in a delta accumulate', () => {
     expect(details[0].signature.length).toBeGreaterThan(100);
   });
 
+  test('Groq compound `executed_tools`: the index-0 entry resent whole with its output is one entry, arguments not doubled, later fields kept', async () => {
+    const name = 'groq-compound-executed-tools-resent.sse';
+    const out = await both(name);
+    const sent = payloads(name).flatMap((p) => p.choices?.[0]?.delta?.executed_tools ?? []);
+    expect(sent.map((e) => e.index)).toEqual([0, 0]);
+    expect(sent[1].arguments).toBe(sent[0].arguments);
+    expect(message(out).executed_tools).toEqual([{ ...sent[0], ...sent[1] }]);
+    expect(message(out).content).toBe(payloads(name).map((p) => p.choices?.[0]?.delta?.content ?? '').join(''));
+  });
+
   test('top-level arrays that a server resends whole (Perplexity `citations`) are not doubled', async () => {
     const name = 'perplexity-sonar-citations-resent.sse';
     const out = await both(name);
