@@ -62,6 +62,21 @@ describe('rule 1: arrays in a delta accumulate', () => {
     expect(message(out).content).toBe(payloads(name).map((p) => p.choices?.[0]?.delta?.content ?? '').join(''));
   });
 
+  test('OpenAI gpt-audio: `delta.audio` fragments (id, transcript, base64 data in pieces, expires_at last) are one audio object; no finish_reason before [DONE]', async () => {
+    const name = 'openai-gpt-audio-fragments-no-finish-reason.sse';
+    const out = await both(name);
+    const sent = payloads(name).flatMap((p) => (p.choices ?? []).map((c: any) => c.delta?.audio).filter(Boolean));
+    expect(sent.filter((a) => a.data).length).toBeGreaterThan(1);
+    const audio = message(out).audio;
+    expect(audio.data).toBe(sent.map((a) => a.data ?? '').join(''));
+    expect(audio.transcript).toBe(sent.map((a) => a.transcript ?? '').join(''));
+    expect(audio.id).toBe(sent.find((a) => a.id)!.id);
+    expect(audio.expires_at).toBe(sent.filter((a) => a.expires_at !== undefined).at(-1)!.expires_at);
+    expect(payloads(name).some((p) => (p.choices ?? []).some((c: any) => c.finish_reason))).toBe(false);
+    expect((out.value as any).choices[0].finish_reason).toBeNull();
+    expect((out.value as any).usage).toEqual(payloads(name).find((p) => p.usage)!.usage);
+  });
+
   test('top-level arrays that a server resends whole (Perplexity `citations`) are not doubled', async () => {
     const name = 'perplexity-sonar-citations-resent.sse';
     const out = await both(name);
