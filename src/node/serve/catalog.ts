@@ -26,6 +26,8 @@ export interface CatalogEntry {
   timed: boolean;
   /** Whether the body looks like a stream that ended well (no error payload, an end marker). */
   complete: boolean;
+  /** Its metadata's `quirk`: then it answers only a request that names it. */
+  quirk?: string;
   recording: Recording;
 }
 
@@ -65,6 +67,7 @@ export function describeRecording(name: string, bodyPath: string, recording: Rec
   // A recorded provider name wins; else the body's, when it names one.
   const provider = recording.meta?.provider ?? (bodyNamesProvider(format, detected.provider) ? detected.provider : undefined);
   if (provider) entry.provider = provider;
+  if (recording.meta?.quirk) entry.quirk = recording.meta.quirk;
   return entry;
 }
 
