@@ -7,7 +7,8 @@
 //   node bench/run.mjs --only=openai-text,ollama-chat --sizes=20k
 //   flags: --sets=N (default 5: N sets of processes per body, whose contestants take turns run by run; runs pooled)
 //          --no-recordings --no-load --no-incremental --no-slots --no-redis --no-profile --profile (always profile)
-//          --readme (also write bench/results/readme-section.md, the README's Performance section, from this run)
+//          --readme (also render README.md's Performance section and bench/README.md's results from this run;
+//                    node bench/lib/readme.mjs renders them from bench/results/latest.json without running anything)
 //          --clock=cpu (time process CPU instead of wall clock: for a busy shared machine)
 //          --baseline=REF (also race chunkwise built from git REF, for before/after figures from one run)
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,7 +22,7 @@ import { snapshotDist } from './lib/dist-snapshot.mjs';
 import { runChild, startChild } from './lib/fork.mjs';
 import { machine } from './lib/machine.mjs';
 import { recordingBodies } from './lib/recordings.mjs';
-import { renderReadmeSection } from './lib/readme.mjs';
+import { writeBenchDocs } from './lib/readme.mjs';
 import { renderResults } from './lib/render.mjs';
 import { deriveRows, evaluateTargets, median } from './lib/report.mjs';
 import { profileContestant } from './profile.mjs';
@@ -308,7 +309,7 @@ async function main() {
   const md = renderResults(out);
   writeFileSync(join(BENCH, 'results/latest.json'), `${JSON.stringify(out, null, 1)}\n`);
   writeFileSync(join(BENCH, 'results/latest.md'), md);
-  if (args.has('readme')) writeFileSync(join(ROOT, 'bench/results/readme-section.md'), renderReadmeSection(out));
+  if (args.has('readme')) writeBenchDocs(out);
   console.log(md);
   log(`done in ${out.durationS} s; wrote bench/results/latest.json and latest.md`);
 }

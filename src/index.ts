@@ -2,6 +2,11 @@
 // Every export is listed by name: a change here changes the public surface, which
 // test/build/public-api.json records (regenerate it with `UPDATE_API=1 npx vitest run test/build/public-api.test.ts`).
 
+/**
+ * The web-standard public API: runs in browsers, Deno, Bun, edge runtimes and Node.
+ * @module chunkwise
+ */
+
 // Errors: one class a failure kind, each carrying the partial object.
 export {
   AbortError,

@@ -1,4 +1,9 @@
 // Test kit: record and replay LLM streams through fetch. Web-standard; `dir` loads Node code lazily.
+
+/**
+ * Test kit: record and replay LLM streams through fetch. Web-standard; `dir` loads Node code lazily.
+ * @module chunkwise/testing
+ */
 export { recordingFetch } from './testing/recording-fetch.js';
 export { matchRecording, recordingFits } from './testing/match-recording.js';
 export type {

@@ -1,5 +1,18 @@
-// The README's "Performance" section, rendered from one run's results (run.mjs --readme
-// writes it to bench/results/readme-section.md for the lead to merge).
+// The benchmark's two write-ups, rendered from one run's results (bench/results/latest.json):
+// README.md's "Performance" section (one short table, the command, a link) and the full
+// results in bench/README.md (method, every table, targets, load run, incremental JSON). Each is
+// the region between two marker comments in its file; the prose around them is written by hand.
+//
+//   node bench/lib/readme.mjs                 # render from bench/results/latest.json, without running the bench
+//   node bench/lib/readme.mjs --from=FILE     # from another run's results (an earlier latest.json)
+//   node bench/lib/readme.mjs --partial       # also from a run of some bodies only (--quick, --only)
+//   npm run bench -- --readme                 # run the bench, then render from that run
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
+
 /** One row per target: its value on each body, PASS when every body passes. */
 function targetsSummary(targets) {
   const groups = new Map();
@@ -95,12 +108,80 @@ function memoryTable(bodies) {
   return lines.join('\n');
 }
 
-export function renderReadmeSection(out) {
+/** The incremental-JSON benchmark of the same run (bench/incremental-json.ts), when it ran. */
+function incrementalSection(out) {
+  if (!out.incrementalJson?.ok) return '';
+  const m = out.machine;
+  return [
+    '### Incremental JSON (tool-call arguments, structured outputs)',
+    '',
+    `Same run, same machine (${m.cpu}, ${m.nproc} cores, ${m.memoryGB} GB, Node ${m.node}, ${out.date.slice(0, 10)}). Targets: 1 MB / 100 KB ≤ 12 (linear), ≥ 300× faster than re-parsing with \`partial-json\` at 100 KB, the whole 1 MB run ≤ 30× one \`JSON.parse\`; the 1 MB \`partial-json\` figure is extrapolated from 10 KB and 100 KB (quadratic), since running it takes many minutes.`,
+    '',
+    out.incrementalJson.table.trim(),
+    '',
+  ].join('\n');
+}
+
+/** What a run of some bodies only leaves out. */
+function partialNote(out) {
+  return isPartial(out) ? [`This run measured some bodies only (\`${out.command}\`): the tables hold those bodies.`, ''] : [];
+}
+
+/** Whether the run measured only some bodies or sizes (`--quick`, `--only`, `--sizes`). */
+export function isPartial(out) {
+  return /--(?:quick|only|sizes)\b/.test(out.command ?? '');
+}
+
+/** For each family, its body at 20k tokens (else its largest): the rows of the README's table. */
+function headlineBodies(bodies) {
+  const families = new Map();
+  for (const entry of bodies) {
+    const family = entry.body.family ?? entry.body.name.replace(/-(?:2k|20k|200k)$/, '');
+    const held = families.get(family);
+    const better = entry.body.size === '20k' || (held?.body.size !== '20k' && (held === undefined || entry.body.bytes > held.body.bytes));
+    if (better) families.set(family, entry);
+  }
+  return [...families.values()];
+}
+
+/** README.md's Performance section: one short table, how it was made, where the rest is. */
+export function renderReadmeSummary(out) {
+  const m = out.machine;
+  const rows = headlineBodies(out.bodies);
+  const cell = (rowsOf, name, ratioOf) => {
+    const x = rowsOf.find((r) => r.contestant === name);
+    if (!x) return '–';
+    if (x.status === 'failed') return 'failed';
+    return `${x.status === 'extrapolated' ? '≈' : ''}${ms(x.medianMs)}${ratioOf ? times(x[ratioOf]) : ''}`;
+  };
+  const table = [
+    '| body | size | floor | **chunkwise** (× floor) | openai-node (× chunkwise) | AI SDK (× chunkwise) | ollama-js (× chunkwise) |',
+    '|---|--:|--:|--:|--:|--:|--:|',
+    ...rows.map(({ body, rows: r }) => `| ${body.name} | ${(body.bytes / 1e6).toFixed(1)} MB | ${cell(r, 'floor')} | **${cell(r, 'chunkwise', 'xFloor')}** | ${cell(r, 'openai-node', 'xChunkwise')} | ${cell(r, 'ai-sdk', 'xChunkwise')} | ${cell(r, 'ollama-js', 'xChunkwise')} |`),
+  ];
+  const met = out.targets.filter((t) => t.pass).length;
+  return [
+    `Median milliseconds from the first byte to the final object, on each family's ${rows.every((r) => r.body.size === '20k') ? '20k-token body' : 'body'} (the same bytes for every contestant): the *floor* is the least any JavaScript consumer must do (split the transport and \`JSON.parse\` every event, no assembly), the peers are the official clients' own accumulators. chunkwise is measured with its events subscribed.`,
+    '',
+    ...table,
+    '',
+    `Measured ${out.date.slice(0, 10)} on ${m.cpu} (${m.nproc} cores), Node ${m.node}, ${out.clock === 'cpu' ? 'process CPU time' : 'wall clock'}, with:`,
+    '',
+    '```sh',
+    out.command,
+    '```',
+    '',
+    `${met} of ${out.targets.length} per-body targets were met in this run. [bench/README.md](bench/README.md) has the method, every body and size, memory, the 1,000-stream load run, the incremental JSON parser, the targets and the ones missed, and where the time goes.`,
+  ].join('\n');
+}
+
+/** The full results, for bench/README.md. */
+export function renderBenchResults(out) {
   const m = out.machine;
   const load = Math.max(m.loadAverage[0], m.loadAverageAtEnd?.[0] ?? 0);
   const busy = load > m.nproc * 0.75;
   return [
-    '## Performance',
+    '## Results',
     '',
     'chunkwise is measured against the floor (the least any JavaScript consumer must do: split the transport and `JSON.parse` every event, no assembly) and against the peers, on the same bytes:',
     '',
@@ -115,7 +196,7 @@ export function renderReadmeSection(out) {
     `Measured ${out.date.slice(0, 10)} on ${m.cpu} (${m.nproc} cores, \`nproc\` = ${m.nproc}), ${m.memoryGB} GB, Node ${m.node}, ${m.os}.${busy ? ` The machine was shared with other work (1-minute load average ${m.loadAverage[0]} at the start, ${m.loadAverageAtEnd?.[0]} at the end, on ${m.nproc} cores), so the numbers are noisier than on an idle machine.` : ''} Reproduce with:`,
     '',
     '```sh',
-    'npm run bench            # builds, then node bench/run.mjs; results in bench/results/latest.{md,json}',
+    `${out.command}${' '.repeat(Math.max(1, 28 - out.command.length))}# builds, then node bench/run.mjs; results in bench/results/latest.{md,json}`,
     '```',
     '',
     '### Summary',
@@ -137,9 +218,45 @@ export function renderReadmeSection(out) {
     spreadNote(out.targets),
     '',
     out.load?.ok ? `### 1,000 concurrent streams\n\n${out.load.table}\n` : '',
+    incrementalSection(out),
     'Notes: the peers\' times include what their clients do per request besides reading the body (building the request, for openai-node and the AI SDK) because that is how they are used; a peer that takes several seconds a run on a 200k body is measured by one cold run; a contestant estimated above 45 s a run would be skipped and extrapolated (none was: the AI SDK 6 grows linearly on these bodies). Small bodies (2k tokens, and the few-KB recordings) are dominated by per-request costs and are the noisiest rows.',
     '',
     'The full tables (MB/s, ns per chunk, peak RSS, every ratio), the recordings (where openai-node and the AI SDK fail some cases: keep-alive events with empty data, `n: 2`, a tool call without `finish_reason`), the incremental-JSON benchmark, where chunkwise\'s time goes layer by layer, and CPU profiles are in `bench/results/latest.md`.',
     '',
+    ...partialNote(out),
+    '',
   ].join('\n');
+}
+
+/** Replaces the text between `<!-- NAME:begin … -->` and `<!-- NAME:end -->` in `text`. */
+export function replaceRegion(text, name, content, file) {
+  const begin = new RegExp(`<!-- ${name}:begin[^>]*-->\\n`);
+  const end = `<!-- ${name}:end -->`;
+  const start = begin.exec(text);
+  const stop = text.indexOf(end);
+  if (!start || stop < start.index) throw new Error(`${file} has no region <!-- ${name}:begin --> … <!-- ${name}:end -->`);
+  return `${text.slice(0, start.index + start[0].length)}\n${content.trim()}\n\n${text.slice(stop)}`;
+}
+
+/** Writes both regions from one run's results. */
+export function writeBenchDocs(out) {
+  for (const [file, name, render] of [
+    ['README.md', 'bench-summary', renderReadmeSummary],
+    ['bench/README.md', 'bench-results', renderBenchResults],
+  ]) {
+    const path = join(ROOT, file);
+    writeFileSync(path, replaceRegion(readFileSync(path, 'utf8'), name, render(out), file));
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=')).map(([k, v]) => [k, v ?? true]));
+  const from = args.get('from') ?? join(ROOT, 'bench/results/latest.json');
+  const out = JSON.parse(readFileSync(from, 'utf8'));
+  if (isPartial(out) && !args.has('partial')) {
+    console.error(`${from} holds a run of some bodies only (${out.command}); README.md and bench/README.md keep a full run's figures. Pass --from=FILE with a full run's results, or --partial to render this one anyway.`);
+    process.exit(2);
+  }
+  writeBenchDocs(out);
+  console.error(`rendered README.md (Performance) and bench/README.md (results) from ${from} (${out.command}, ${out.date.slice(0, 10)})`);
 }

@@ -53,6 +53,12 @@ export interface RecordingMeta {
   requestBody?: unknown;
   /** ISO 8601 time the recording was made. */
   recordedAt?: string;
+  /**
+   * Why the recording exists, when it shows a server quirk (keep-alive pings, a mid-stream
+   * error, a cut body): such a recording answers a request only when asked for by name, never
+   * by model or as the default, in `chunkwise serve` and the test kit alike.
+   */
+  quirk?: string;
 }
 
 /**

@@ -32,6 +32,7 @@ export function candidateOf(name: string, recording: Recording): Candidate {
   };
   if (meta.method) candidate.method = meta.method.toUpperCase();
   if (meta.model) candidate.models.push(meta.model);
+  if (meta.quirk) candidate.quirk = meta.quirk;
   const reported = first.map((m) => m.model).find((m): m is string => typeof m === 'string');
   if (reported && reported !== meta.model) candidate.models.push(reported);
   // Without a content type, an SSE body or more than one NDJSON line is a stream. An error

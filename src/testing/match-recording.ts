@@ -20,12 +20,22 @@ export function recordingFits(request: RecordingRequest, candidate: RecordingCan
   if (request.stream !== undefined && candidate.stream !== undefined && request.stream !== candidate.stream) return false;
   const model = request.model;
   if (model === undefined || candidate.models.length === 0) return true;
-  return candidate.models.some((m) => m === model || (m.startsWith(model) && SNAPSHOT_SUFFIX.test(m.slice(model.length))));
+  return candidate.models.some((m) => sameModel(model, m));
+}
+
+/** Whether a recording made with (or reporting) `recorded` answers a request for `asked`: the same name, or a dated snapshot of it. */
+export function sameModel(asked: string, recorded: string): boolean {
+  return recorded === asked || (recorded.startsWith(asked) && SNAPSHOT_SUFFIX.test(recorded.slice(asked.length)));
+}
+
+/** Whether a recording may answer a request that does not name it: not one kept to show a server quirk (`meta.quirk`). */
+export function answersUnnamed(candidate: { quirk?: string }): boolean {
+  return candidate.quirk === undefined;
 }
 
 /**
- * The default matcher: of the recordings that fit the request (see {@link recordingFits}),
- * the least used, first in order (in-memory recordings, then the folder's by name). So each
+ * The default matcher: of the recordings that fit the request (see {@link recordingFits}) and
+ * are not kept to show a server quirk (`meta.quirk`: those answer only by name), the least used, first in order (in-memory recordings, then the folder's by name). So each
  * recording answers one request in turn, and with `repeat: true` they go round again.
  * Wrap it to add your own rules.
  *
@@ -37,7 +47,7 @@ export function recordingFits(request: RecordingRequest, candidate: RecordingCan
 export function matchRecording(request: RecordingRequest, recordings: readonly RecordingCandidate[]): RecordingCandidate | undefined {
   let best: RecordingCandidate | undefined;
   for (const candidate of recordings) {
-    if (!recordingFits(request, candidate)) continue;
+    if (!answersUnnamed(candidate) || !recordingFits(request, candidate)) continue;
     if (!best || candidate.uses < best.uses) best = candidate;
   }
   return best;

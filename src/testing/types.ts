@@ -56,6 +56,8 @@ export interface RecordingCandidate extends NamedRecording {
   models: string[];
   /** Whether it is a stream (SSE / NDJSON) or one JSON answer; unknown for raw in-memory bodies. */
   stream?: boolean;
+  /** Its metadata's `quirk`: then it answers only requests that name it. */
+  quirk?: string;
   /** How many requests this fetch has answered with it so far. */
   readonly uses: number;
 }

@@ -11,7 +11,7 @@ export const serveSpec: CommandSpec = {
   name: 'serve',
   usage: 'serve <recordings dir> [--port N] [--host H] [--speed N | --instant]',
   summary:
-    'Answers POST /v1/chat/completions (SSE) and POST /api/chat, /api/generate (NDJSON) by replaying recordings with their recorded timing, so real clients (the OpenAI and Ollama SDKs, a web page) run against recorded streams. The recording is the one named by the "x-chunkwise-recording" header, else one recorded with the request\'s "model", else the first that fits the endpoint. GET /recordings lists them. CORS is open.',
+    'Answers POST /v1/chat/completions (SSE) and POST /api/chat, /api/generate (NDJSON) by replaying recordings with their recorded timing, so real clients (the OpenAI and Ollama SDKs, a web page) run against recorded streams. The recording is the one named by the "x-chunkwise-recording" header, else one recorded with the request\'s "model" (a dated snapshot answers its undated name), else the first that fits the endpoint; recordings whose sidecar has meta.quirk answer only when named. GET /recordings lists them. CORS is open.',
   positionals: [{ name: 'recordings dir', description: 'a folder of NAME.sse / NAME.ndjson bodies (with optional NAME.sse.json sidecars)' }],
   flags: {
     port: { type: 'string', value: 'N', description: `Port to listen on (default ${DEFAULT_PORT}; 0 picks a free one)` },

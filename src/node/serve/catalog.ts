@@ -27,6 +27,8 @@ export interface CatalogEntry {
   timed: boolean;
   /** Whether the body assembles to a final object (no error anywhere, the end its format needs). */
   complete: boolean;
+  /** Its metadata's `quirk`: then it answers only a request that names it. */
+  quirk?: string;
   recording: Recording;
 }
 
@@ -67,6 +69,7 @@ export function describeRecording(name: string, bodyPath: string, recording: Rec
   // A recorded provider name wins; else the body's, when it names one.
   const provider = recording.meta?.provider ?? (bodyNamesProvider(format, detected.provider) ? detected.provider : undefined);
   if (provider) entry.provider = provider;
+  if (recording.meta?.quirk) entry.quirk = recording.meta.quirk;
   return entry;
 }
 

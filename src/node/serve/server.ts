@@ -160,7 +160,7 @@ export async function createReplayServer(options: ReplayServerOptions): Promise<
 
 function listing(entry: CatalogEntry) {
   const { name, format, endpoints, models, provider, status, timed, complete } = entry;
-  return { name, file: entry.bodyPath.split(/[\\/]/).pop(), format, endpoints, models, provider: provider ?? null, status, timed, complete };
+  return { name, file: entry.bodyPath.split(/[\\/]/).pop(), format, endpoints, models, provider: provider ?? null, status, timed, complete, quirk: entry.quirk ?? null };
 }
 
 /** Names, sizes and times of the folder's files: changes whenever a recording does. */

@@ -22,6 +22,7 @@ import type { Assembler, AssemblerOptions } from '../../assembly/assembler.js';
 import type { TokenLogprob, UsageInfo } from '../../assembly/events.js';
 import { appendText } from '../../assembly/growing-text.js';
 import { setOwnField } from '../../assembly/own-field.js';
+import { normalizeUsage } from '../../assembly/usage.js';
 import { ChunkwiseError, ParseError, ProviderError, TruncatedStreamError, excerptOf } from '../../errors.js';
 import type { ResponsesEventSink } from './event-sink.js';
 import {
@@ -350,7 +351,7 @@ export function createResponsesAssembler(options: ResponsesAssemblerOptions = {}
       finishToolCall(item, match, sink);
     }
     const usage = usageOf(terminal.usage);
-    if (usage !== undefined) sink.emit({ type: 'usage', choice: 0, snapshot, usage });
+    if (usage !== undefined) sink.emit({ type: 'usage', choice: 0, snapshot, usage, normalized: normalizeUsage(usage) });
     sink.emit({ type: 'finish', choice: 0, snapshot, reason: finishReasonOf(final) });
   };
 

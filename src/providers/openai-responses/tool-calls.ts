@@ -6,6 +6,7 @@
  */
 import { createIncrementalJson, type IncrementalJson } from '../../assembly/incremental-json.js';
 import { PAYLOAD_JSON_OPTIONS, parseJsonWithinDepth } from '../../assembly/json-depth.js';
+import type { ToolCallKind } from '../../assembly/events.js';
 import { ParseError, excerptOf } from '../../errors.js';
 import type { ItemState } from './items.js';
 import type { ResponsesEventSink } from './event-sink.js';
@@ -30,7 +31,7 @@ export function startToolCall(item: ItemState, sink: ResponsesEventSink): void {
   if (item.started) return;
   item.started = true;
   const base = item.base;
-  sink.emit({ type: 'tool_call.start', choice: 0, snapshot: sink.snapshot, index: item.index, id: callIdOf(base), name: nameOf(base) });
+  sink.emit({ type: 'tool_call.start', choice: 0, snapshot: sink.snapshot, index: item.index, kind: kindOf(item), id: callIdOf(base), name: nameOf(base) });
 }
 
 export function emitArgumentsDelta(item: ItemState, delta: string, text: string, sink: ResponsesEventSink): void {
@@ -63,12 +64,18 @@ export function finishToolCall(item: ItemState, final: ResponseItem, sink: Respo
     choice: 0,
     snapshot: sink.snapshot,
     index: item.index,
+    kind: kindOf(item),
     id: callIdOf(final),
     name: nameOf(final),
     arguments: text,
     parsed,
     ...(error ? { error } : {}),
   });
+}
+
+/** The events' `kind`: a custom tool's free-form `input`, or a function's JSON arguments. */
+function kindOf(item: ItemState): ToolCallKind {
+  return item.type === 'custom_tool_call' ? 'custom' : 'function';
 }
 
 function callIdOf(item: ResponseItem): string | undefined {
@@ -85,6 +92,7 @@ class ArgumentsDelta {
   readonly type = 'tool_call.arguments.delta' as const;
   readonly choice = 0;
   readonly index: number;
+  readonly kind: ToolCallKind;
   readonly arguments: string;
   readonly #item: ItemState | undefined;
   readonly #upTo: number;
@@ -98,6 +106,7 @@ class ArgumentsDelta {
   ) {
     this.arguments = text;
     this.index = item.index;
+    this.kind = kindOf(item);
     this.#item = partial ? item : undefined;
     this.#upTo = text.length;
   }
