@@ -96,7 +96,8 @@ describe('the API key', () => {
       seen.push(req.headers.authorization);
       req.resume();
       req.on('end', () => {
-        res.writeHead(200, { 'content-type': 'text/event-stream', 'x-echo-auth': req.headers.authorization ?? '' });
+        // Echoes what the request carried, as a careless server (or a redirect) would.
+        res.writeHead(200, { 'content-type': 'text/event-stream', 'x-echo-auth': req.headers.authorization ?? '', 'x-goog-api-key': String(req.headers['x-goog-api-key'] ?? ''), location: req.url ?? '' });
         res.end(sse);
       });
     });
@@ -115,6 +116,30 @@ describe('the API key', () => {
     expect(saved).not.toContain(KEY);
     expect(saved).toContain('[redacted]');
     expect(result.stdout + result.stderr).not.toContain(KEY);
+  });
+
+  it('never writes or prints a key from the URL query, a header or the body', async () => {
+    const google = `AIza${'Q'.repeat(35)}`;
+    const body = requestFile('query-request.json', { model: 'gpt-4o-mini', messages: [{ role: 'user', content: `key ${google}` }], private_key: 'PK-SECRET-1', credentials: { password: 'PW-SECRET-2' } });
+    const out = join(dir, 'queried');
+    const result = await runCli(['record', '--url', `${url}?alt=sse&key=Q-SECRET-3&Signature=Q-SECRET-4`, '--body', body, '--out', out, '--header', `x-goog-api-key: ${google}`]);
+    expect(result.code).toBe(0);
+    const saved = readFileSync(`${out}.sse.json`, 'utf8');
+    for (const secret of [google, 'PK-SECRET-1', 'PW-SECRET-2', 'Q-SECRET-3', 'Q-SECRET-4']) {
+      expect(saved).not.toContain(secret);
+      expect(result.stdout + result.stderr).not.toContain(secret);
+    }
+    const meta = JSON.parse(saved).meta;
+    expect(meta.endpoint).toBe(`${url}?alt=sse&key=[redacted]&Signature=[redacted]`);
+    expect(meta.headers).toMatchObject({ 'x-goog-api-key': '[redacted]', location: '/v1/chat/completions?alt=sse&key=[redacted]&Signature=[redacted]' });
+    expect(result.stdout).toContain(`recording ${url}?alt=sse&key=[redacted]`);
+  });
+
+  it('is not printed when --url is not a URL', async () => {
+    const result = await runCli(['record', '--url', 'not a url?key=Q-SECRET-5', '--body', requestFile('any.json', {}), '--out', join(dir, 'never2')]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('key=[redacted]');
+    expect(result.stderr).not.toContain('Q-SECRET-5');
   });
 
   it('is not sent to a host that is neither OpenAI nor Groq unless asked', async () => {

@@ -224,11 +224,11 @@ describe('recordingFetch records', () => {
     const SECRETS = ['sk-proj-SECRETaaaaaaaaaaaaaaaa', 'azure-SECRET-1', 'anthropic-SECRET-2', 'q-SECRET-3', 'alice-SECRET@example.com', 'tok-SECRET-4', 'body-SECRET-5', 'sk-SECRETbbbbbbbbbbbbbbbbbbbb', 'session=SECRET-6', 'org-SECRET-7', 'acct-SECRET-8'];
     const serving = (async () => {
       const exchange = await server.nextExchange();
-      exchange.head(200, { 'content-type': 'text/event-stream', 'set-cookie': 'session=SECRET-6', 'openai-organization': 'org-SECRET-7', 'x-account': 'acct-SECRET-8', 'x-request-id': 'req_9' });
+      exchange.head(200, { 'content-type': 'text/event-stream', 'set-cookie': 'session=SECRET-6', 'openai-organization': 'org-SECRET-7', 'x-account': 'acct-SECRET-8', 'x-request-id': 'req_9', 'x-goog-api-key': 'goog-SECRET-9', location: '/next?key=loc-SECRET-10' });
       await exchange.end(PIECES[0]!);
     })();
     const recorder = recordingFetch({ mode: 'record', dir, redact: ['user', 'x-account'] });
-    const response = await recorder(`${server.url}v1/chat/completions?api-key=q-SECRET-3`, {
+    const response = await recorder(`${server.url}v1/chat/completions?api-key=q-SECRET-3&key=q-SECRET-11`, {
       method: 'POST',
       headers: { authorization: 'Bearer sk-proj-SECRETaaaaaaaaaaaaaaaa', 'api-key': 'azure-SECRET-1', 'x-api-key': 'anthropic-SECRET-2', 'content-type': 'application/json' },
       body: JSON.stringify({
@@ -237,6 +237,7 @@ describe('recordingFetch records', () => {
         user: 'alice-SECRET@example.com',
         metadata: { session_token: 'tok-SECRET-4' },
         api_key: 'body-SECRET-5',
+        credentials: { private_key: 'pk-SECRET-12' },
         messages: [{ role: 'user', content: 'my key is sk-SECRETbbbbbbbbbbbbbbbbbbbb' }],
       }),
     });
@@ -252,7 +253,7 @@ describe('recordingFetch records', () => {
     const sidecar = JSON.parse(await readFile(join(dir, 'chat-completions-gpt-4o-1.sse.json'), 'utf8'));
     expect(sidecar.meta.requestBody).toMatchObject({ model: 'gpt-4o', user: '[redacted]', api_key: '[redacted]', metadata: { session_token: '[redacted]' } });
     expect(sidecar.meta.headers).toMatchObject({ 'x-request-id': 'req_9', 'x-account': '[redacted]', 'openai-organization': '[redacted]' });
-    expect(sidecar.meta.endpoint).toContain('api-key=%5Bredacted%5D');
+    expect(sidecar.meta.endpoint).toContain('api-key=[redacted]');
   });
 
   it('records through openai-node, and replays to it', async () => {

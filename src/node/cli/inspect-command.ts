@@ -4,6 +4,7 @@ import { UsageError } from '../../errors.js';
 import { PROVIDER_NAMES } from '../../providers/registry.js';
 import type { Recording } from '../../replay/recording.js';
 import { bodyFormat } from '../../replay/message-boundaries.js';
+import { redactText } from '../../replay/redact.js';
 import { readRecording } from '../recording-files.js';
 import { createInspectServer } from '../inspect/server.js';
 import { HELP_FLAG, oneOf, portNumber, type CommandSpec, type ParsedArgs } from './args.js';
@@ -53,7 +54,7 @@ export async function runInspect(args: ParsedArgs, io: CliIo): Promise<number> {
   });
   if (recording) server.add(recording.label, recording.recording);
   io.stdout.write(`chunkwise inspect: ${server.url}\n`);
-  if (upstream) io.stdout.write(`  proxying to ${upstream.href}: use baseURL ${server.origin}${upstream.pathname.replace(/\/+$/, '')} (or host ${server.origin} for Ollama)\n`);
+  if (upstream) io.stdout.write(`  proxying to ${redactText(upstream.href)}: use baseURL ${server.origin}${upstream.pathname.replace(/\/+$/, '')} (or host ${server.origin} for Ollama)\n`);
   if (args.flags.open === true) openInBrowser(server.url);
   await new Promise<void>((resolve) => {
     const stop = () => {
@@ -73,7 +74,7 @@ function parseUpstream(text: string): URL {
   try {
     url = new URL(text);
   } catch {
-    throw new UsageError(`--upstream is not a URL: "${text}"`);
+    throw new UsageError(`--upstream is not a URL: "${redactText(text)}"`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--upstream must be http or https, got "${url.protocol}"`);
   return url;

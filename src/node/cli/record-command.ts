@@ -10,6 +10,7 @@ import { extensionOfRecording } from '../../replay/message-boundaries.js';
 import type { Recording, RecordingMeta } from '../../replay/recording.js';
 import { transportFromExtension } from '../../transports/transport-table.js';
 import { describeResponse } from '../../replay/response-meta.js';
+import { redactText } from '../../replay/redact.js';
 import { fromSource } from '../../sources/from-source.js';
 import { writeRecording } from '../recording-files.js';
 import { HELP_FLAG, oneOf, type CommandSpec, type ParsedArgs } from './args.js';
@@ -68,7 +69,7 @@ export async function runRecord(args: ParsedArgs, io: CliIo): Promise<number> {
   const bytes = new ReplaySubject<Uint8Array>();
   const reading = recorder.bytes.subscribe(bytes);
   const events$ = streamEvents(toAsyncIterable(bytes), { provider, partialArguments: false });
-  const outcome = await showLive(events$, io, { heading: `● recording ${endpoint.href}`, logprobs: args.flags.logprobs === true, provider });
+  const outcome = await showLive(events$, io, { heading: `● recording ${redactText(endpoint.href)}`, logprobs: args.flags.logprobs === true, provider });
   // A server that keeps the connection open after the end is cut off after a while.
   const cutOff = setTimeout(() => reading.unsubscribe(), LINGER_MS);
   const recording = await recorder.recording;
@@ -118,7 +119,7 @@ function parseUrl(text: string): URL {
   try {
     url = new URL(text);
   } catch {
-    throw new UsageError(`--url is not a URL: "${text}"`);
+    throw new UsageError(`--url is not a URL: "${redactText(text)}"`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--url must be http or https, got "${url.protocol}"`);
   return url;
