@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -60,6 +60,24 @@ describe('chunkwise record', () => {
     expect(readdirSync(dir)).toEqual(expect.arrayContaining(['ollama-live.ndjson', 'ollama-live.ndjson.json']));
     const assembled = await runCli(['assemble', `${out}.ndjson`]);
     expect(JSON.parse(assembled.stdout)).toEqual(ollamaChat.expected);
+  });
+
+  it('writes the recording 0600 in folders it creates 0700 (umask 022), or the --file-mode asked for', async () => {
+    const body = requestFile('mode-request.json', { model: ollamaChat.expected.model, messages: [] });
+    const modeOf = (path: string) => statSync(path).mode & 0o777;
+    // The CLI inherits this process's umask: the usual one, under which plain writes are world-readable.
+    const before = process.umask(0o022);
+    const umask = {};
+    const own = join(dir, 'private', 'deeper', 'mode');
+    expect((await runCli(['record', '--url', `${replayServer.url}/api/chat`, '--body', body, '--out', own], umask)).code).toBe(0);
+    expect([modeOf(`${own}.ndjson`), modeOf(`${own}.ndjson.json`), modeOf(join(dir, 'private')), modeOf(join(dir, 'private', 'deeper'))]).toEqual([0o600, 0o600, 0o700, 0o700]);
+    const shared = join(dir, 'shared', 'mode');
+    expect((await runCli(['record', '--url', `${replayServer.url}/api/chat`, '--body', body, '--out', shared, '--file-mode', '644'], umask)).code).toBe(0);
+    expect([modeOf(`${shared}.ndjson`), modeOf(join(dir, 'shared'))]).toEqual([0o644, 0o755]);
+    const bad = await runCli(['record', '--url', `${replayServer.url}/api/chat`, '--body', body, '--out', shared, '--file-mode', 'rw-'], umask);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--file-mode must be an octal file mode/);
+    process.umask(before);
   });
 
   it('reads the request body from standard input with --body -', async () => {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -113,8 +113,12 @@ describe('the chunkwise inspect server', () => {
     expect(stream.end?.outcome).toBe('complete');
     expect(stream.pieces.length).toBeGreaterThan(1);
 
+    const umask = process.umask(0o022);
     const saved = await fetch(`${inspect.url}api/requests/${announced.id}/save`, { method: 'POST', headers: { origin: inspect.origin } });
+    process.umask(umask);
     const { path } = (await saved.json()) as { path: string };
+    // Written for the owner alone, though the umask would let everyone read them.
+    expect([statSync(path).mode & 0o777, statSync(`${path}.json`).mode & 0o777]).toEqual([0o600, 0o600]);
     expect(readdirSync(saveDir).sort()).toEqual([path.split('/').pop(), `${path.split('/').pop()}.json`].sort());
     const sidecar = readFileSync(`${path}.json`, 'utf8');
     expect(sidecar).not.toContain('sk-abcdefghijklmnopqrstuvwxyz123456');

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ollama } from 'ollama';
@@ -160,6 +160,28 @@ describe('recordingFetch records', () => {
       'chat-completions-b-1.sse',
       'chat-completions-b-1.sse.json',
     ]);
+  });
+
+  it('writes recordings 0600 and the folders it creates 0700 whatever the umask, or the fileMode asked for', async () => {
+    const modeOf = async (path: string) => (await stat(path)).mode & 0o777;
+    const url = `${server.url}v1/chat/completions`;
+    const umask = process.umask(0o022);
+    try {
+      for (const [folder, fileMode] of [['own', undefined], ['team', 0o640]] as const) {
+        const recorder = recordingFetch({ mode: 'record', dir: join(dir, folder, 'sub'), ...(fileMode === undefined ? {} : { fileMode }) });
+        const serving = serveTimed();
+        await (await recorder(url, chat('m'))).arrayBuffer();
+        await serving;
+        await recorder.flush();
+      }
+    } finally {
+      process.umask(umask);
+    }
+    const own = join(dir, 'own', 'sub');
+    expect([await modeOf(join(own, 'chat-completions-m-1.sse')), await modeOf(join(own, 'chat-completions-m-1.sse.json')), await modeOf(own), await modeOf(join(dir, 'own'))]).toEqual([0o600, 0o600, 0o700, 0o700]);
+    const team = join(dir, 'team', 'sub');
+    expect([await modeOf(join(team, 'chat-completions-m-1.sse')), await modeOf(team)]).toEqual([0o640, 0o750]);
+    expect(() => recordingFetch({ mode: 'record', dir, fileMode: 0o1777 })).toThrow(/fileMode must be a file mode from 0 to 0o777/);
   });
 
   it('names recordings with the name option, and replays them by it', async () => {

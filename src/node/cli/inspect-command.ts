@@ -7,7 +7,7 @@ import { bodyFormat } from '../../replay/message-boundaries.js';
 import { redactText } from '../../replay/redact.js';
 import { readRecording } from '../recording-files.js';
 import { createInspectServer } from '../inspect/server.js';
-import { HELP_FLAG, oneOf, portNumber, type CommandSpec, type ParsedArgs } from './args.js';
+import { FILE_MODE_FLAG, HELP_FLAG, fileModeFlag, oneOf, portNumber, type CommandSpec, type ParsedArgs } from './args.js';
 import { EXIT_CODES_NOTE } from './help.js';
 import { type CliIo } from './io.js';
 import { locateRecording } from './locate-recording.js';
@@ -25,6 +25,7 @@ export const inspectSpec: CommandSpec = {
     open: { type: 'boolean', description: 'Open the page in the default browser' },
     provider: { type: 'string', value: 'NAME', description: `${PROVIDER_NAMES.join(', ')} (default: detected)` },
     'save-dir': { type: 'string', value: 'DIR', description: 'Where the page saves proxied streams (default recordings/inspect)' },
+    'file-mode': FILE_MODE_FLAG,
     help: HELP_FLAG,
   },
   notes: ['The page also opens recordings dropped onto it, with no server involved. Stops on Ctrl-C (SIGINT) or SIGTERM.', EXIT_CODES_NOTE],
@@ -36,6 +37,7 @@ export async function runInspect(args: ParsedArgs, io: CliIo): Promise<number> {
   const upstreamText = args.flags.upstream as string | undefined;
   if (argument === undefined && upstreamText === undefined) throw new UsageError('give a recording to inspect, or --upstream URL to proxy an API');
   const upstream = upstreamText === undefined ? undefined : parseUpstream(upstreamText);
+  const fileMode = fileModeFlag(args.flags['file-mode']);
   const provider = oneOf('provider', args.flags.provider, PROVIDER_NAMES) ?? (upstream ? providerForUrl(upstream) : undefined);
   let recording: { label: string; recording: Recording } | undefined;
   if (argument === '-') recording = { label: 'standard input', recording: await readStdin(io, provider) };
@@ -51,6 +53,7 @@ export async function runInspect(args: ParsedArgs, io: CliIo): Promise<number> {
     ...(upstream ? { upstream } : {}),
     ...(provider ? { provider } : {}),
     ...(typeof args.flags['save-dir'] === 'string' ? { saveDir: args.flags['save-dir'] } : {}),
+    ...(fileMode !== undefined ? { fileMode } : {}),
   });
   if (recording) server.add(recording.label, recording.recording);
   io.stdout.write(`chunkwise inspect: ${server.url}\n`);

@@ -13,7 +13,7 @@ import { describeResponse } from '../../replay/response-meta.js';
 import { redactText } from '../../replay/redact.js';
 import { fromSource } from '../../sources/from-source.js';
 import { writeRecording } from '../recording-files.js';
-import { HELP_FLAG, oneOf, type CommandSpec, type ParsedArgs } from './args.js';
+import { FILE_MODE_FLAG, HELP_FLAG, fileModeFlag, oneOf, type CommandSpec, type ParsedArgs } from './args.js';
 import { EXIT_CODES_NOTE } from './help.js';
 import { checkFile, oneLine, readStdin, type CliIo } from './io.js';
 import { showLive } from './live-view.js';
@@ -36,6 +36,7 @@ export const recordSpec: CommandSpec = {
     header: { type: 'string', value: '"NAME: VALUE"', multiple: true, description: 'An extra request header (repeatable)' },
     'key-env': { type: 'string', value: 'VAR', description: 'Read the bearer key from this environment variable (default: GROQ_API_KEY for groq.com, OPENAI_API_KEY for openai.com, none elsewhere)' },
     logprobs: { type: 'boolean', description: 'Colour each content token by its probability (the request must ask for logprobs)' },
+    'file-mode': FILE_MODE_FLAG,
     help: HELP_FLAG,
   },
   notes: [
@@ -53,6 +54,7 @@ export async function runRecord(args: ParsedArgs, io: CliIo): Promise<number> {
     if (typeof value !== 'string' || value === '') throw new UsageError(`--${flag} is required`);
   }
   const endpoint = parseUrl(url!);
+  const fileMode = fileModeFlag(args.flags['file-mode']);
   const provider = oneOf<ProviderName>('provider', args.flags.provider, PROVIDER_NAMES) ?? providerForUrl(endpoint);
   const request = await readRequestBody(bodyPath!, io);
   const key = apiKeyFor(endpoint, io.env, args.flags['key-env'] as string | undefined);
@@ -81,7 +83,7 @@ export async function runRecord(args: ParsedArgs, io: CliIo): Promise<number> {
   }
   const target = withExtension(out!, recording);
   try {
-    await writeRecording(target, recording);
+    await writeRecording(target, recording, fileMode === undefined ? {} : { fileMode });
   } catch (error) {
     throw new UsageError(`cannot save the recording to ${target}: ${oneLine(toChunkwiseError(error).message)}`);
   }

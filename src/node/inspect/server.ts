@@ -32,6 +32,8 @@ export interface InspectServerOptions {
   provider?: string;
   /** Where "Save" writes recordings. Default `recordings/inspect` under the working folder. */
   saveDir?: string;
+  /** Mode of the files "Save" writes (default `0o600`, new folders `0o700`). */
+  fileMode?: number;
   /** The built page; default `dist/inspect/index.html` of the package. */
   pagePath?: string;
 }
@@ -133,7 +135,7 @@ export async function createInspectServer(options: InspectServerOptions = {}): P
       }
       const target = join(saveDir, fileNameFor(stream));
       // writeRecording keeps secrets out of the sidecar (headers and request fields redacted).
-      await writeRecording(target, toRecording(stream));
+      await writeRecording(target, toRecording(stream), options.fileMode === undefined ? {} : { fileMode: options.fileMode });
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ path: target }));
       return;
     }
