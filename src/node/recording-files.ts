@@ -4,6 +4,7 @@
  */
 import { chmod, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
+import { jsonTextIndented } from '../assembly/json-text.js';
 import { UsageError } from '../errors.js';
 import { bodyFormat } from '../replay/message-boundaries.js';
 import type { Recording } from '../replay/recording.js';
@@ -153,7 +154,7 @@ export async function writeRecording(path: string, recording: Recording, options
   await mkdir(dirname(bodyPath), { recursive: true, mode: folderModeFor(mode) });
   await writeOwnFile(bodyPath, recording.body, mode);
   if (recording.pieces || recording.meta || recording.end) {
-    await writeOwnFile(sidecarPath, `${JSON.stringify(recordingToSidecar(recording), null, 2)}\n`, mode);
+    await writeOwnFile(sidecarPath, `${jsonTextIndented(recordingToSidecar(recording))}\n`, mode);
   } else {
     await rm(sidecarPath, { force: true });
   }

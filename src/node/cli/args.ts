@@ -89,6 +89,12 @@ export const FILE_MODE_FLAG: FlagSpec = {
   description: 'Mode of the recording files written (default 600: only you can read them; new folders 700)',
 };
 
+/** What `--raw` says in `--help` (replay and record show the stream's text). */
+export const RAW_FLAG: FlagSpec = {
+  type: 'boolean',
+  description: "Write the stream's text as it came, control characters included (on a terminal they are shown as \\xNN otherwise)",
+};
+
 /** One of `choices`, or a UsageError naming the flag. */
 export function oneOf<T extends string>(flag: string, value: ParsedArgs['flags'][string], choices: readonly T[]): T | undefined {
   if (typeof value !== 'string') return undefined;

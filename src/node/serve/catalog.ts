@@ -1,3 +1,5 @@
+import { realpath } from 'node:fs/promises';
+import { basename, sep } from 'node:path';
 import { listRecordings, readRecording } from '../recording-files.js';
 import { detectBody } from '../../providers/detect.js';
 import { SERVED_ENDPOINTS, bodyNamesProvider, endpointsForPayloads, servedEndpoint } from '../../providers/registry.js';
@@ -31,15 +33,38 @@ export interface CatalogEntry {
 
 const HEAD_BYTES = 8192;
 
-/** Reads every recording in `dir` (sorted by name) and describes it. */
-export async function loadCatalog(dir: string): Promise<CatalogEntry[]> {
+/**
+ * Reads every recording in `dir` (sorted by name) and describes it. A recording that cannot be
+ * served is skipped and told to `warn` in one line: unreadable or invalid, a name that is not
+ * printable ASCII (it could not travel in `x-chunkwise-recording`), or a body or sidecar that is
+ * a link to a file outside the folder (never read).
+ */
+export async function loadCatalog(dir: string, warn: (message: string) => void): Promise<CatalogEntry[]> {
   const entries = await listRecordings(dir);
-  return Promise.all(
-    entries.map(async ({ name, bodyPath }) => {
-      const recording = await readRecording(bodyPath);
-      return describeRecording(name, bodyPath, recording);
+  const root = await realpath(dir);
+  const loaded = await Promise.all(
+    entries.map(async ({ name, bodyPath, sidecarPath }) => {
+      const file = basename(bodyPath);
+      try {
+        if (!PRINTABLE_ASCII.test(name)) throw new Error('its name is not printable ASCII, so no request could name it');
+        for (const path of sidecarPath ? [bodyPath, sidecarPath] : [bodyPath]) {
+          if (!isInside(root, await realpath(path))) throw new Error(`${basename(path)} is a link to a file outside the folder`);
+        }
+        return describeRecording(name, bodyPath, await readRecording(bodyPath));
+      } catch (error) {
+        warn(`skipped ${JSON.stringify(file)}: ${error instanceof Error ? error.message : String(error)}`);
+        return undefined;
+      }
     }),
   );
+  return loaded.filter((entry) => entry !== undefined);
+}
+
+// eslint-disable-next-line no-control-regex
+const PRINTABLE_ASCII = /^[\x20-\x7e]+$/;
+
+function isInside(root: string, path: string): boolean {
+  return path.startsWith(root.endsWith(sep) ? root : `${root}${sep}`);
 }
 
 export function describeRecording(name: string, bodyPath: string, recording: Recording): CatalogEntry {
