@@ -31,14 +31,14 @@ export function isStreamed(contentType: string | null): boolean {
   return type.includes('text/event-stream') || type.includes('ndjson') || type.includes('jsonl');
 }
 
-export async function proxyRequest(req: IncomingMessage, res: ServerResponse, upstream: URL, feed: LiveFeed, provider: string | undefined): Promise<void> {
+export async function proxyRequest(req: IncomingMessage, res: ServerResponse, path: string, upstream: URL, feed: LiveFeed, provider: string | undefined): Promise<void> {
   const started = performance.now();
   const body = await readBody(req);
   if (body === undefined) {
     res.writeHead(413, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: `request body over ${MAX_REQUEST_BYTES} bytes` } }));
     return;
   }
-  const target = upstreamUrl(upstream, req.url ?? '/');
+  const target = upstreamUrl(upstream, path);
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
     if (value === undefined || DROP_REQUEST.has(name)) continue;

@@ -27,7 +27,7 @@ export interface Refusal {
 }
 
 /**
- * The request's path (`/v1/chat/completions`, no query), or the refusal when the request is
+ * The request's path (`/v1/chat/completions`, and with its query), or the refusal when the request is
  * not one to answer: a malformed or foreign target, a foreign `Host`, or a page of an origin
  * that may not call the server.
  *
@@ -37,7 +37,7 @@ export interface Refusal {
  * if ('status' in checked) return refuse(res, checked);
  * ```
  */
-export function checkLocalRequest(req: IncomingMessage, policy: LocalRequestPolicy = {}): { path: string } | Refusal {
+export function checkLocalRequest(req: IncomingMessage, policy: LocalRequestPolicy = {}): { path: string; pathAndQuery: string } | Refusal {
   const target = req.url ?? '';
   let url: URL;
   if (target.startsWith('/')) {
@@ -59,7 +59,7 @@ export function checkLocalRequest(req: IncomingMessage, policy: LocalRequestPoli
   if (origin !== undefined && !isAllowedOrigin(origin, policy.corsOrigins ?? [])) {
     return { status: 403, message: 'pages of this origin may not call this server (start it with --cors ORIGIN to allow one)' };
   }
-  return { path: url.pathname };
+  return { path: url.pathname, pathAndQuery: `${url.pathname}${url.search}` };
 }
 
 /**

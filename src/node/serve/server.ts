@@ -135,8 +135,8 @@ export async function createReplayServer(options: ReplayServerOptions): Promise<
     }
     const body = await readJsonBody(req, MAX_REQUEST_BYTES);
     if ('error' in body) {
-      sendError(res, 400, body.error);
-      return log(400);
+      sendError(res, body.status, body.error);
+      return log(body.status);
     }
     const request = body.value as { model?: unknown; stream?: unknown } | undefined;
     const header = req.headers['x-chunkwise-recording'];
