@@ -47,6 +47,18 @@ async function liveMessages(server: InspectServer, count: number): Promise<any[]
   return messages;
 }
 
+/** The status of a GET whose request target is sent exactly as given (absolute-form too). */
+function rawStatus(port: number, target: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path: target }, (res) => {
+      res.resume();
+      resolve(res.statusCode!);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
 function rawGet(url: string, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const req = request(url, { headers: { host } }, (res) => {
@@ -87,6 +99,15 @@ describe('the chunkwise inspect server', () => {
     expect(proxied.status).toBe(403);
     const save = await fetch(`${inspect.url}api/requests/1/save`, { method: 'POST', headers: { origin: 'https://evil.example' } });
     expect(save.status).toBe(403);
+  });
+
+  it('follows the same rules as serve: no Origin null, no foreign or malformed absolute targets', async () => {
+    const proxied = await fetch(`${inspect.origin}/v1/chat/completions`, { method: 'POST', headers: { origin: 'null', 'content-type': 'application/json' }, body: '{}' });
+    expect(proxied.status).toBe(403);
+    const port = Number(new URL(inspect.origin).port);
+    expect(await rawStatus(port, 'http://other.host/v1/chat/completions')).toBe(421);
+    expect(await rawStatus(port, 'http://other.host:99999/x')).toBe(400);
+    expect(await rawStatus(port, `http://127.0.0.1:${port}/__chunkwise/`)).toBe(200);
   });
 
   it('joins the upstream path once, whichever side carries it', () => {

@@ -52,7 +52,7 @@ export async function loadCatalog(dir: string, warn: (message: string) => void):
         }
         return describeRecording(name, bodyPath, await readRecording(bodyPath));
       } catch (error) {
-        warn(`skipped ${JSON.stringify(file)}: ${error instanceof Error ? error.message : String(error)}`);
+        warn(`skipped "${file}": ${error instanceof Error ? error.message : String(error)}`);
         return undefined;
       }
     }),
