@@ -21,7 +21,7 @@ const SECRET_NAMES: readonly RegExp[] = [
   /^(?:proxy-)?authorization$/,
   /^(?:set-)?cookie$/,
   /^(?:key|apikey|auth|sig|signature|token|bearer|credentials?|password|passwd|pwd)$/,
-  /^(?:x-)?(?:api|private|secret|access|client|session|auth|subscription)[-_]?key$/,
+  /(?:^|[-_])(?:api|private|secret|access|client|session|auth|subscription)[-_]?key$/,
   /^x-.+-(?:key|token|signature|credential|secret)$/,
   /^(?:access|refresh|id|auth|session|api)token$|[-_]token$/,
   /secret|password|passwd/,

@@ -19,6 +19,7 @@ describe('redaction rules', () => {
     ['x-vendor-key', 'anything', REDACTED],
     ['X-Session-Token', 'anything', REDACTED],
     ['x-amz-security-token', 'anything', REDACTED],
+    ['Ocp-Apim-Subscription-Key', 'anything', REDACTED],
     ['openai-organization', 'org-1', REDACTED],
     ['location', 'https://generativelanguage.googleapis.com/v1beta/models?key=abc123&alt=sse', `https://generativelanguage.googleapis.com/v1beta/models?key=${REDACTED}&alt=sse`],
     ['location', '/next?page=2&access_token=abc', `/next?page=2&access_token=${REDACTED}`],
@@ -37,7 +38,7 @@ describe('redaction rules', () => {
   // [request body, what is written]
   const bodies: Array<[unknown, unknown]> = [
     [{ key: 'k1' }, { key: REDACTED }],
-    [{ api_key: 'k1', apiKey: 'k2', 'api-key': 'k3' }, { api_key: REDACTED, apiKey: REDACTED, 'api-key': REDACTED }],
+    [{ api_key: 'k1', apiKey: 'k2', 'api-key': 'k3', openai_api_key: 'k4' }, { api_key: REDACTED, apiKey: REDACTED, 'api-key': REDACTED, openai_api_key: REDACTED }],
     [{ private_key: '-----BEGIN PRIVATE KEY-----' }, { private_key: REDACTED }],
     [{ credentials: { client_email: 'a@b.c', private_key: 'p' } }, { credentials: REDACTED }],
     [{ password: 'p', PASSWORD: 'q', db_password: 'r' }, { password: REDACTED, PASSWORD: REDACTED, db_password: REDACTED }],
