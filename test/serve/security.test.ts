@@ -55,6 +55,12 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'café.sse'), 'data: [DONE]\n\n');
   writeFileSync(join(dir, 'bad-sidecar.sse'), 'data: [DONE]\n\n');
   writeFileSync(join(dir, 'bad-sidecar.sse.json'), '{ not json');
+  // Sidecars HTTP cannot replay: a header value that would split the response, a status out of range.
+  const sidecar = (meta: object) => JSON.stringify({ format: 'chunkwise-recording', version: 1, meta });
+  copyFileSync(join(RECORDINGS, 'openai-text.sse'), join(dir, 'split-header.sse'));
+  writeFileSync(join(dir, 'split-header.sse.json'), sidecar({ headers: { 'x-note': 'a\r\nset-cookie: injected=1' } }));
+  copyFileSync(join(RECORDINGS, 'openai-text.sse'), join(dir, 'bad-status.sse'));
+  writeFileSync(join(dir, 'bad-status.sse.json'), sidecar({ status: 99999, statusText: 'OK\r\nx: y' }));
   server = await createReplayServer({ dir, instant: true, corsOrigins: ['https://app.example'], onWarning: (message) => warnings.push(message) });
 });
 afterAll(async () => {
@@ -169,7 +175,7 @@ describe('serve reads only its own folder, and survives bad files', () => {
     expect(final.status).toBe(200);
     expect(JSON.parse(final.body).done).toBe(true);
 
-    const skipped = ['a-folder.sse', 'dangling.sse', 'café.sse', 'bad-sidecar.sse'];
+    const skipped = ['a-folder.sse', 'dangling.sse', 'café.sse', 'bad-sidecar.sse', 'split-header.sse', 'bad-status.sse'];
     for (const file of skipped) expect(warnings.filter((w) => w.includes(JSON.stringify(file))), file).toHaveLength(1);
     for (const w of warnings) expect(w).not.toMatch(/\n/);
 
@@ -184,6 +190,21 @@ describe('serve reads only its own folder, and survives bad files', () => {
     for (const answer of [streamed, final, relisted, await send(server.port, '/nowhere'), await send(server.port, '/')]) {
       expect(answer.body).not.toContain(root);
       expect(answer.body).not.toContain(tmpdir());
+    }
+  });
+});
+
+describe('serve never maps a request to a file path', () => {
+  it('answers 404 to traversal in the path or in the recording name, reading nothing', async () => {
+    for (const path of ['/../outside.sse', '/%2e%2e/outside.sse', '/v1/chat/completions/..%2f..%2foutside.sse', '/%2e%2e%2foutside.json']) {
+      const answer = await send(server.port, path, { method: 'POST', body: '{"stream":true}' });
+      expect(answer.status, path).toBe(404);
+      expect(answer.body).not.toContain(OUTSIDE_SECRET);
+    }
+    for (const name of ['../outside', '../outside.sse', '..%2foutside', '/etc/passwd', 'leak']) {
+      const answer = await send(server.port, '/v1/chat/completions', { method: 'POST', headers: { 'x-chunkwise-recording': name }, body: '{"stream":true}' });
+      expect(answer.status, name).toBe(404);
+      expect(answer.body).not.toContain(OUTSIDE_SECRET);
     }
   });
 });

@@ -1,4 +1,5 @@
 import { realpath } from 'node:fs/promises';
+import { validateHeaderName, validateHeaderValue } from 'node:http';
 import { basename, sep } from 'node:path';
 import { listRecordings, readRecording } from '../recording-files.js';
 import { detectBody } from '../../providers/detect.js';
@@ -50,7 +51,10 @@ export async function loadCatalog(dir: string, warn: (message: string) => void):
         for (const path of sidecarPath ? [bodyPath, sidecarPath] : [bodyPath]) {
           if (!isInside(root, await realpath(path))) throw new Error(`${basename(path)} is a link to a file outside the folder`);
         }
-        return describeRecording(name, bodyPath, await readRecording(bodyPath));
+        const recording = await readRecording(bodyPath);
+        const problem = replayProblem(recording);
+        if (problem) throw new Error(problem);
+        return describeRecording(name, bodyPath, recording);
       } catch (error) {
         warn(`skipped "${file}": ${error instanceof Error ? error.message : String(error)}`);
         return undefined;
@@ -59,6 +63,33 @@ export async function loadCatalog(dir: string, warn: (message: string) => void):
   );
   return loaded.filter((entry) => entry !== undefined);
 }
+
+/**
+ * Why a recording's sidecar could not be replayed as an HTTP answer, or undefined: a status
+ * outside 100–599, or a status text or header that HTTP cannot carry (a line break in a value
+ * would split the response).
+ */
+function replayProblem(recording: Recording): string | undefined {
+  const meta = recording.meta ?? {};
+  if (meta.status !== undefined && !(Number.isInteger(meta.status) && meta.status >= 100 && meta.status <= 599)) return `its status ${String(meta.status)} is not an HTTP status`;
+  if (meta.statusText !== undefined && (typeof meta.statusText !== 'string' || INVALID_HEADER_TEXT.test(meta.statusText))) return 'its status text holds characters HTTP cannot carry';
+  const headers: unknown = meta.headers ?? {};
+  if (typeof headers !== 'object' || headers === null || Array.isArray(headers)) return 'its recorded headers are not an object';
+  for (const [name, value] of Object.entries(headers)) {
+    try {
+      if (typeof value !== 'string') throw new TypeError('not a string');
+      validateHeaderName(name);
+      validateHeaderValue(name, value);
+    } catch {
+      return `its recorded header ${JSON.stringify(name)} is not a valid HTTP header`;
+    }
+  }
+  return undefined;
+}
+
+// What Node refuses in a status text or header value (line breaks and other controls).
+// eslint-disable-next-line no-control-regex
+const INVALID_HEADER_TEXT = /[^\t\x20-\x7e\x80-\xff]/;
 
 // eslint-disable-next-line no-control-regex
 const PRINTABLE_ASCII = /^[\x20-\x7e]+$/;
