@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createReplayServer, readRecording, type ReplayServer } from '../../src/node.js';
 import { createInspectServer, type InspectServer } from '../../src/node/inspect/server.js';
+import { rawRequest } from '../helpers/raw-request.js';
 import { upstreamUrl } from '../../src/node/inspect/proxy.js';
 import { RECORDINGS, runCli } from '../cli/run-cli.js';
 
@@ -45,18 +46,6 @@ async function liveMessages(server: InspectServer, count: number): Promise<any[]
   }
   await reader.cancel();
   return messages;
-}
-
-/** The status of a GET whose request target is sent exactly as given (absolute-form too). */
-function rawStatus(port: number, target: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path: target }, (res) => {
-      res.resume();
-      resolve(res.statusCode!);
-    });
-    req.on('error', reject);
-    req.end();
-  });
 }
 
 function rawGet(url: string, host: string): Promise<number> {
@@ -105,9 +94,9 @@ describe('the chunkwise inspect server', () => {
     const proxied = await fetch(`${inspect.origin}/v1/chat/completions`, { method: 'POST', headers: { origin: 'null', 'content-type': 'application/json' }, body: '{}' });
     expect(proxied.status).toBe(403);
     const port = Number(new URL(inspect.origin).port);
-    expect(await rawStatus(port, 'http://other.host/v1/chat/completions')).toBe(421);
-    expect(await rawStatus(port, 'http://other.host:99999/x')).toBe(400);
-    expect(await rawStatus(port, `http://127.0.0.1:${port}/__chunkwise/`)).toBe(200);
+    expect((await rawRequest(port, 'http://other.host/v1/chat/completions')).status).toBe(421);
+    expect((await rawRequest(port, 'http://other.host:99999/x')).status).toBe(400);
+    expect((await rawRequest(port, `http://127.0.0.1:${port}/__chunkwise/`)).status).toBe(200);
   });
 
   it('joins the upstream path once, whichever side carries it', () => {

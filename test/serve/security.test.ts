@@ -1,5 +1,4 @@
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,25 +6,7 @@ import { UsageError } from '../../src/errors.js';
 import { createReplayServer, type ReplayServer } from '../../src/node.js';
 import { isAllowedOrigin } from '../../src/node/serve/local-requests.js';
 import { RECORDINGS } from '../cli/run-cli.js';
-
-interface Answer {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
-
-/** One real HTTP request with exactly the target and headers given (node:http sends the path as it is). */
-function send(port: number, path: string, options: { method?: string; headers?: Record<string, string>; body?: string | Buffer; setHost?: boolean } = {}): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, method: options.method ?? 'GET', headers: options.headers ?? {}, setHost: options.setHost ?? true }, (res) => {
-      let body = '';
-      res.setEncoding('utf8').on('data', (d: string) => (body += d));
-      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }));
-    });
-    req.on('error', reject);
-    req.end(options.body);
-  });
-}
+import { rawRequest as send } from '../helpers/raw-request.js';
 
 const OUTSIDE_SECRET = 'SECRET-FROM-OUTSIDE-THE-FOLDER';
 
