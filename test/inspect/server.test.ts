@@ -99,6 +99,12 @@ describe('the chunkwise inspect server', () => {
     expect((await rawRequest(port, `http://127.0.0.1:${port}/__chunkwise/`)).status).toBe(200);
   });
 
+  it('answers 413 to a request body over the proxy limit, without a reset and without calling the upstream', async () => {
+    const port = Number(new URL(inspect.origin).port);
+    const answer = await rawRequest(port, '/v1/chat/completions', { method: 'POST', headers: { 'content-type': 'application/json' }, body: Buffer.alloc(33 * 1024 * 1024, 0x20) });
+    expect(answer.status).toBe(413);
+  });
+
   it('joins the upstream path once, whichever side carries it', () => {
     const upstream = new URL('https://api.example.test/v1');
     expect(upstreamUrl(upstream, '/v1/chat/completions').href).toBe('https://api.example.test/v1/chat/completions');

@@ -5,6 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { describeResponse } from '../../replay/response-meta.js';
+import { readBodyWithin } from '../serve/request-body.js';
 import type { LiveFeed } from './live-feed.js';
 
 /** Largest request body the proxy forwards. */
@@ -33,7 +34,7 @@ export function isStreamed(contentType: string | null): boolean {
 
 export async function proxyRequest(req: IncomingMessage, res: ServerResponse, path: string, upstream: URL, feed: LiveFeed, provider: string | undefined): Promise<void> {
   const started = performance.now();
-  const body = await readBody(req);
+  const body = await readBodyWithin(req, MAX_REQUEST_BYTES);
   if (body === undefined) {
     res.writeHead(413, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: `request body over ${MAX_REQUEST_BYTES} bytes` } }));
     return;
@@ -86,15 +87,4 @@ export async function proxyRequest(req: IncomingMessage, res: ServerResponse, pa
     if (stream) feed.finish(stream, { at: at(), outcome: cancelled ? 'cancelled' : 'error', ...(cancelled ? {} : { error: (error as Error).message }) });
     res.destroy();
   }
-}
-
-async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_REQUEST_BYTES) return undefined;
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
 }

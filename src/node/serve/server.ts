@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { UsageError } from '../../errors.js';
+import { oneLine } from '../cli/io.js';
 import { requestStreams, servedEndpoint } from '../../providers/registry.js';
 import { ENDPOINT_PATHS, loadCatalog, type CatalogEntry } from './catalog.js';
 import { chooseRecording } from './choose-recording.js';
@@ -84,7 +85,7 @@ export async function createReplayServer(options: ReplayServerOptions): Promise<
     throw new UsageError(`Refusing to listen on ${host}: not a loopback address (pass --allow-remote / allowRemote to serve the network)`);
   }
   const policy = { corsOrigins: corsOriginsOf(options.corsOrigins ?? []), anyHost: options.allowRemote === true };
-  const onWarning = options.onWarning ?? ((message: string) => process.stderr.write(`chunkwise serve: ${message}\n`));
+  const onWarning = options.onWarning ?? ((message: string) => process.stderr.write(`chunkwise serve: ${oneLine(message)}\n`));
   // Each problem is told once, not on every reload of the folder.
   const told = new Set<string>();
   const warn = (message: string) => {
