@@ -99,7 +99,7 @@ describe('the chunkwise inspect server', () => {
     expect((await rawRequest(port, `http://127.0.0.1:${port}/__chunkwise/`)).status).toBe(200);
   });
 
-  it('answers 413 to a request body over the proxy limit, without a reset and without calling the upstream', async () => {
+  it('answers 413 to a request body over the proxy limit, without a reset', async () => {
     const port = Number(new URL(inspect.origin).port);
     const answer = await rawRequest(port, '/v1/chat/completions', { method: 'POST', headers: { 'content-type': 'application/json' }, body: Buffer.alloc(33 * 1024 * 1024, 0x20) });
     expect(answer.status).toBe(413);
@@ -116,7 +116,7 @@ describe('the chunkwise inspect server', () => {
     const body = JSON.stringify({ model: 'any', stream: true, messages: [{ role: 'user', content: 'Hi' }], api_key: 'sk-abcdefghijklmnopqrstuvwxyz123456' });
     const headers = { 'content-type': 'application/json', 'x-chunkwise-recording': 'openai-text', authorization: 'Bearer sk-abcdefghijklmnopqrstuvwxyz123456' };
     const direct = await (await fetch(`${replay.url}/v1/chat/completions`, { method: 'POST', headers, body })).arrayBuffer();
-    const viaProxy = await fetch(`${inspect.origin}/v1/chat/completions`, { method: 'POST', headers, body });
+    const viaProxy = await fetch(`${inspect.origin}/v1/chat/completions?alt=sse&key=inspect-SECRET-q`, { method: 'POST', headers, body });
     expect(viaProxy.headers.get('content-type')).toContain('text/event-stream');
     const proxiedBytes = await viaProxy.arrayBuffer();
     expect(Buffer.from(proxiedBytes).equals(Buffer.from(direct))).toBe(true);
@@ -138,6 +138,8 @@ describe('the chunkwise inspect server', () => {
     expect(readdirSync(saveDir).sort()).toEqual([path.split('/').pop(), `${path.split('/').pop()}.json`].sort());
     const sidecar = readFileSync(`${path}.json`, 'utf8');
     expect(sidecar).not.toContain('sk-abcdefghijklmnopqrstuvwxyz123456');
+    expect(sidecar).not.toContain('inspect-SECRET-q');
+    expect(JSON.parse(sidecar).meta.endpoint).toMatch(/\/v1\/chat\/completions\?alt=sse&key=\[redacted\]$/);
     const recording = await readRecording(path);
     expect(Buffer.from(recording.body).equals(Buffer.from(direct))).toBe(true);
     expect(recording.pieces?.length).toBe(stream.pieces.length);
