@@ -133,6 +133,19 @@ describe('recording files', () => {
   });
 });
 
+describe('deep metadata', () => {
+  it('writes and reads a sidecar whose request body is nested 20,000 levels (deeper than JSON.stringify goes)', async () => {
+    let requestBody: unknown = { password: 'p', n: 1 };
+    for (let i = 0; i < 20_000; i++) requestBody = { a: requestBody };
+    const path = join(dir, 'deep.sse');
+    await writeRecording(path, { ...recording, meta: { ...recording.meta, requestBody } });
+    let read = (await readRecording(path)).meta?.requestBody as Record<string, any>;
+    for (let i = 0; i < 20_000; i++) read = read.a;
+    // Whole, and redacted at the bottom.
+    expect(read).toEqual({ password: '[redacted]', n: 1 });
+  });
+});
+
 describe('file modes of written recordings', () => {
   // The usual umask, under which plain writes come out world-readable (0644 / 0755).
   let umask: number;
