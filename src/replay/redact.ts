@@ -33,11 +33,13 @@ const SECRET_NAMES: readonly RegExp[] = [
 const SECRET_VALUES =
   /\b(?:sk-[A-Za-z0-9_-]{16,}|gsk_[A-Za-z0-9]{16,}|xai-[A-Za-z0-9]{16,}|hf_[A-Za-z0-9]{16,}|AIza[0-9A-Za-z_-]{35})|\b(?:Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/g;
 
-// `?name=value` / `&name=value` / `#name=value` in a URL (or a URL inside text).
-const QUERY_PARAMETER = /([?&#;])([^=&#?\s"'<>]+)=([^&#\s"'<>]*)/g;
+// `?name=value` / `&name=value` / `#name=value` / `;name=value` in a URL (or a URL inside text).
+// A name holds none of the characters that start one, so each character is scanned once.
+const QUERY_PARAMETER = /([?&#;])([^=&#?;\s"'<>]{1,256})=([^&#;\s"'<>]*)/g;
 
-// The password of `scheme://user:password@host`.
-const URL_PASSWORD = /(\b[a-z][a-z0-9+.-]*:\/\/[^:/?#@\s]*:)[^@/?#\s]+@/gi;
+// The password of `scheme://user:password@host`. The scheme is bounded: an unbounded one would
+// rescan a long `a.b.c…` run from every word start (quadratic on a hostile header).
+const URL_PASSWORD = /(\b[a-z][a-z0-9+.-]{0,31}:\/\/[^:/?#@\s]{0,256}:)[^@/?#\s]{1,1024}@/gi;
 
 /** Whether a header name, JSON field name or query parameter name names a credential. */
 export function isSecretName(name: string): boolean {

@@ -87,6 +87,15 @@ describe('redaction rules', () => {
     expect(out).toEqual({ password: REDACTED, keep: 1 });
   });
 
+  it('scans hostile strings in one pass: long runs that an unbounded rule would rescan from every start', () => {
+    // Quadratic rules take minutes on these (past the test timeout); each is read once here.
+    const dots = 'a.'.repeat(200_000);
+    const semicolons = ';'.repeat(400_000);
+    expect(redactText(dots)).toBe(dots);
+    expect(redactText(semicolons)).toBe(semicolons);
+    expect(redactText(`${'a.'.repeat(100_000)}https://u:S1@h/?key=S2`)).toBe(`${'a.'.repeat(100_000)}https://u:${REDACTED}@h/?key=${REDACTED}`);
+  });
+
   it('names the same rule for every kind of name', () => {
     for (const name of ['key', 'api_key', 'apikey', 'token', 'access_token', 'auth', 'sig', 'signature', 'password', 'x-goog-api-key', 'x-foo-key', 'x-foo-token', 'private_key', 'credentials']) {
       expect(isSecretName(name), name).toBe(true);
