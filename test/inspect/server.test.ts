@@ -99,6 +99,21 @@ describe('the chunkwise inspect server', () => {
     expect((await rawRequest(port, `http://127.0.0.1:${port}/__chunkwise/`)).status).toBe(200);
   });
 
+  it('never sends a request to another host than the upstream (//host paths)', async () => {
+    // An upstream without a path: `//other.host/x` resolved against it would leave it.
+    const bare = await createInspectServer({ upstream: new URL(replay.url), saveDir });
+    try {
+      const port = Number(new URL(bare.origin).port);
+      const answer = await rawRequest(port, '//example.invalid/v1/chat/completions', { method: 'POST', headers: { authorization: 'Bearer sk-abcdefghijklmnopqrstuvwxyz123456' }, body: '{}' });
+      // The replay server (the upstream) answers it; the other host is never asked.
+      expect(answer.status).toBe(200);
+      expect(answer.headers['x-chunkwise-recording']).toBeTypeOf('string');
+      expect(answer.body).not.toContain('did not answer');
+    } finally {
+      await bare.close();
+    }
+  });
+
   it('answers 413 to a request body over the proxy limit, without a reset', async () => {
     const port = Number(new URL(inspect.origin).port);
     const answer = await rawRequest(port, '/v1/chat/completions', { method: 'POST', headers: { 'content-type': 'application/json' }, body: Buffer.alloc(33 * 1024 * 1024, 0x20) });
@@ -110,6 +125,11 @@ describe('the chunkwise inspect server', () => {
     expect(upstreamUrl(upstream, '/v1/chat/completions').href).toBe('https://api.example.test/v1/chat/completions');
     expect(upstreamUrl(upstream, '/chat/completions').href).toBe('https://api.example.test/v1/chat/completions');
     expect(upstreamUrl(new URL('http://127.0.0.1:11434'), '/api/chat').href).toBe('http://127.0.0.1:11434/api/chat');
+    // A path that would resolve to another host stays a path on the upstream.
+    for (const path of ['//evil.example/x', '/\\evil.example/x', '//evil.example:443/v1/chat/completions?x=1']) {
+      expect(new URL(upstreamUrl(new URL('http://127.0.0.1:11434'), path).href).host, path).toBe('127.0.0.1:11434');
+      expect(new URL(upstreamUrl(upstream, path).href).host, path).toBe('api.example.test');
+    }
   });
 
   it('proxies a streamed request byte for byte, shows it on the feed, and saves it with secrets redacted', async () => {

@@ -4,6 +4,7 @@
  * answer back, and captures streamed answers (SSE, NDJSON) piece by piece for the page.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { UsageError } from '../../errors.js';
 import { describeResponse } from '../../replay/response-meta.js';
 import { readBodyWithin } from '../serve/request-body.js';
 import type { LiveFeed } from './live-feed.js';
@@ -23,7 +24,11 @@ const DROP_RESPONSE = new Set(['connection', 'keep-alive', 'transfer-encoding', 
 export function upstreamUrl(upstream: URL, path: string): URL {
   const base = upstream.pathname.replace(/\/+$/, '');
   const joined = base && (path === base || path.startsWith(`${base}/`) || path.startsWith(`${base}?`)) ? path : `${base}${path}`;
-  return new URL(joined, upstream.origin);
+  // Appended to the origin, never resolved against it: `//other.host/x` resolved would leave the
+  // upstream (with the client's key) for another host.
+  const url = new URL(`${upstream.origin}${joined.startsWith('/') ? '' : '/'}${joined}`);
+  if (url.origin !== upstream.origin) throw new UsageError(`the request path ${JSON.stringify(path)} does not stay on the upstream`);
+  return url;
 }
 
 /** Whether a response is a stream the page can show. */
@@ -39,7 +44,13 @@ export async function proxyRequest(req: IncomingMessage, res: ServerResponse, pa
     res.writeHead(413, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: `request body over ${MAX_REQUEST_BYTES} bytes` } }));
     return;
   }
-  const target = upstreamUrl(upstream, path);
+  let target: URL;
+  try {
+    target = upstreamUrl(upstream, path);
+  } catch (error) {
+    res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: `chunkwise inspect: ${(error as Error).message}` } }));
+    return;
+  }
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
     if (value === undefined || DROP_REQUEST.has(name)) continue;
