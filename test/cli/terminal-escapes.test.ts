@@ -5,6 +5,7 @@ import { PassThrough, Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CliIo } from '../../src/node/cli/io.js';
 import { main } from '../../src/node/cli/main.js';
+import { startTestServer } from '../helpers/http-server.js';
 import { runCli } from './run-cli.js';
 
 // What a hostile stream sends to take over a terminal: retitle the window (OSC), clear the
@@ -77,6 +78,27 @@ describe('what the CLI writes for a person shows control characters', () => {
     expect(assembled.code).toBe(1);
     expect(assembled.stderr).toContain(`boom ${VISIBLE_ONE_LINE}`);
     expect(replayed.stderr + assembled.stderr).not.toMatch(RAW_CONTROL);
+  });
+
+  it('record to a terminal: the live text and the provider error from the body are shown escaped', async () => {
+    const server = await startTestServer();
+    try {
+      const request = join(dir, 'request.json');
+      writeFileSync(request, '{"model":"m","messages":[]}');
+      const serving = (async () => {
+        const exchange = await server.nextExchange();
+        exchange.request.resume();
+        await exchange.end(chunk({ role: 'assistant', content: HOSTILE }) + `data: ${JSON.stringify({ error: { message: `denied ${HOSTILE}` } })}\n\n`);
+      })();
+      const { code, stdout, stderr } = await runInProcess(['record', '--url', `${server.url}v1/chat/completions`, '--body', request, '--out', join(dir, 'recorded')], true);
+      await serving;
+      expect(code).toBe(1);
+      expect(stdout).toContain(VISIBLE);
+      expect(stderr).toContain(`denied ${VISIBLE_ONE_LINE}`);
+      expect(stdout + stderr).not.toMatch(RAW_CONTROL);
+    } finally {
+      await server.close();
+    }
   });
 
   it('a usage error naming a hostile file name is shown escaped', async () => {
