@@ -102,6 +102,14 @@ describe('chunkwise record', () => {
     expect(result.stderr).toMatch(/HTTP 404/);
     expect(readdirSync(dir).some((f) => f.startsWith('never'))).toBe(false);
   });
+
+  it('prints an HTTP error for a URL with a key with the key masked', async () => {
+    const body = requestFile('bad-keyed.json', { model: 'm' });
+    const result = await runCli(['record', '--url', `${replayServer.url}/v1/embeddings?key=Q-SECRET-6`, '--body', body, '--out', join(dir, 'never-keyed')]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/HTTP 404/);
+    expect(result.stdout + result.stderr).not.toContain('Q-SECRET-6');
+  });
 });
 
 describe('the API key', () => {
