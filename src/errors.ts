@@ -245,8 +245,22 @@ export function isAbortLike(value: unknown): boolean {
  */
 export function excerptOf(text: string, max = 120): string {
   const cut = text.length > max ? text.slice(0, max) : text;
-  const flat = cut.replace(/\r?\n|\r/g, '⏎').replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  const flat = escapeControlCharacters(cut.replace(/\r?\n|\r/g, '⏎'));
   return text.length > max ? `${flat}…` : flat;
+}
+
+/**
+ * `text` with every control character but newline and tab (C0, DEL, C1: ESC, BEL, CR, backspace,
+ * CSI…) written as a visible `\xNN` escape, so text from the wire shown on a terminal cannot
+ * move the cursor, retitle the window or hide what came before it.
+ *
+ * @example
+ * ```ts
+ * escapeControlCharacters('a\x1b]0;pwned\x07b\n'); // 'a\\x1b]0;pwned\\x07b\n'
+ * ```
+ */
+export function escapeControlCharacters(text: string): string {
+  return text.replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
 // eslint-disable-next-line no-control-regex

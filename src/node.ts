@@ -6,4 +6,4 @@
  */
 export { createReplayServer, type ReplayServer, type ReplayServerOptions, type ReplayRequestInfo } from './node/serve/server.js';
 export type { PlaybackOptions } from './node/serve/playback.js';
-export { readRecording, writeRecording, listRecordings, sidecarPathOf, RECORDING_BODY_TYPES, type RecordingEntry } from './node/recording-files.js';
+export { readRecording, writeRecording, listRecordings, sidecarPathOf, RECORDING_BODY_TYPES, RECORDING_FILE_MODE, type RecordingEntry, type WriteRecordingOptions } from './node/recording-files.js';

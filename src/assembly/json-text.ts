@@ -18,6 +18,25 @@ export function jsonText(value: unknown): string {
   return jsonTextWithoutRecursion(value);
 }
 
+/**
+ * JSON text indented by two spaces, as people read it (the CLI, the replay server, sidecars).
+ * A value nested too deep for the native recursion comes out compact but whole: indenting N
+ * levels would take N² spaces.
+ *
+ * @example
+ * ```ts
+ * jsonTextIndented({ a: [1] }); // '{\n  "a": [\n    1\n  ]\n}'
+ * ```
+ */
+export function jsonTextIndented(value: unknown): string {
+  try {
+    return JSON.stringify(value, null, 2) ?? 'null';
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+  }
+  return jsonTextWithoutRecursion(value);
+}
+
 interface Frame {
   value: Record<string, unknown> | unknown[];
   /** The object's keys; undefined for an array. */

@@ -2,8 +2,9 @@
  * Recordings on disk (Node only): `NAME.sse` / `NAME.ndjson` / `NAME.jsonl` bodies with an
  * optional `BODY.json` sidecar beside them (`NAME.sse.json`), see `replay/recording.ts`.
  */
-import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
+import { jsonTextIndented } from '../assembly/json-text.js';
 import { UsageError } from '../errors.js';
 import { bodyFormat } from '../replay/message-boundaries.js';
 import type { Recording } from '../replay/recording.js';
@@ -14,6 +15,48 @@ import { piecesProblem, recordingFromSidecar, recordingToSidecar } from '../repl
 export const RECORDING_BODY_TYPES: Readonly<Record<string, string>> = Object.fromEntries(
   TRANSPORT_NAMES.flatMap((name) => TRANSPORTS[name].extensions.map((extension) => [extension, TRANSPORTS[name].contentType])),
 );
+
+/**
+ * The mode of files `writeRecording` writes unless told otherwise: owner read and write only,
+ * whatever the umask, since a recording holds prompts, outputs and response headers.
+ */
+export const RECORDING_FILE_MODE = 0o600;
+
+/** How {@link writeRecording} writes. */
+export interface WriteRecordingOptions {
+  /**
+   * Mode of the body and sidecar (default `0o600`). Folders it creates get the same bits plus
+   * search (`x`) where they are readable: `0o700` by default, `0o755` for `0o644`.
+   */
+  fileMode?: number;
+}
+
+/**
+ * The mode of a folder holding files of `fileMode`: each class that may read may also enter.
+ *
+ * @example
+ * ```ts
+ * folderModeFor(0o600); // 0o700
+ * folderModeFor(0o644); // 0o755
+ * ```
+ */
+export function folderModeFor(fileMode: number): number {
+  return fileMode | ((fileMode & 0o444) >> 2);
+}
+
+/**
+ * Throws a UsageError naming `what` unless `mode` is a file mode (an integer from 0 to 0o777).
+ *
+ * @example
+ * ```ts
+ * checkFileMode('--file-mode', 0o644);
+ * ```
+ */
+export function checkFileMode(what: string, mode: unknown): asserts mode is number {
+  if (typeof mode !== 'number' || !Number.isInteger(mode) || mode < 0 || mode > 0o777) {
+    throw new UsageError(`${what} must be a file mode from 0 to 0o777 (e.g. 0o600), got ${typeof mode === 'number' && Number.isInteger(mode) ? `0o${mode.toString(8)}` : String(mode)}`);
+  }
+}
 
 const SIDECAR_SUFFIX = '.json';
 const EXPECTED_SUFFIX = '.expected.json';
@@ -89,7 +132,8 @@ export async function readRecording(path: string): Promise<Recording> {
  * recording has pieces, metadata or an end, the sidecar beside it (secrets redacted). A
  * recording with none of those removes a stale sidecar, so the pair always agrees. A path
  * without an extension gets the one of the body's format (its content type, else its first
- * byte): `.sse` or `.ndjson`.
+ * byte): `.sse` or `.ndjson`. Files are written `0o600` and new folders `0o700` (not by the
+ * umask) unless `options.fileMode` says otherwise; a file that existed gets the mode too.
  *
  * @returns the path the body was written to.
  * @throws UsageError when the extension is not `.sse`, `.ndjson` or `.jsonl` (nor absent), or
@@ -100,16 +144,17 @@ export async function readRecording(path: string): Promise<Recording> {
  * await writeRecording('recordings/openai-text', await recording); // 'recordings/openai-text.sse'
  * ```
  */
-export async function writeRecording(path: string, recording: Recording): Promise<string> {
+export async function writeRecording(path: string, recording: Recording, options: WriteRecordingOptions = {}): Promise<string> {
+  const mode = options.fileMode ?? RECORDING_FILE_MODE;
   const bodyPath = extname(path) === '' ? `${path}${bodyFormat(recording) === 'sse' ? '.sse' : '.ndjson'}` : path;
   bodyContentType(bodyPath);
   const problem = recording.pieces && piecesProblem(recording.pieces, recording.body.byteLength);
   if (problem) throw new UsageError(`Cannot write recording ${bodyPath}: ${problem}`);
   const sidecarPath = sidecarPathOf(bodyPath);
-  await mkdir(dirname(bodyPath), { recursive: true });
-  await writeFile(bodyPath, recording.body);
+  await mkdir(dirname(bodyPath), { recursive: true, mode: folderModeFor(mode) });
+  await writeOwnFile(bodyPath, recording.body, mode);
   if (recording.pieces || recording.meta || recording.end) {
-    await writeFile(sidecarPath, `${JSON.stringify(recordingToSidecar(recording), null, 2)}\n`);
+    await writeOwnFile(sidecarPath, `${jsonTextIndented(recordingToSidecar(recording))}\n`, mode);
   } else {
     await rm(sidecarPath, { force: true });
   }
@@ -145,6 +190,12 @@ export async function listRecordings(dir: string, options: { recursive?: boolean
     entries.push(entry);
   }
   return entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+// `mode` on writeFile applies only to a new file, and through the umask: chmod sets it exactly.
+async function writeOwnFile(path: string, data: Uint8Array | string, mode: number): Promise<void> {
+  await writeFile(path, data, { mode });
+  await chmod(path, mode);
 }
 
 function isSidecarPath(path: string): boolean {

@@ -1,4 +1,4 @@
-import { redactHeaders, redactSecrets } from './redact.js';
+import { redactHeaders, redactSecrets, redactText } from './redact.js';
 import type { RecordingMeta } from './recording.js';
 
 /** What a recorder knows about the request that produced a response. */
@@ -14,7 +14,8 @@ export interface RequestDescription {
 /**
  * Recording metadata from a fetch `Response` and the request behind it: status, headers,
  * content type, endpoint (default: the response URL), method (default `POST`), model, request
- * body, and the time of recording. Header and body secrets are redacted here.
+ * body, and the time of recording. Secrets in headers, the URL and the body are redacted here
+ * (`redact.ts`); `redactNames` adds header and body field names to redact.
  *
  * @example
  * ```ts
@@ -23,14 +24,14 @@ export interface RequestDescription {
  * const { bytes, recording } = record(source, { meta: () => meta });
  * ```
  */
-export function describeResponse(response: Response, request: RequestDescription = {}): RecordingMeta {
+export function describeResponse(response: Response, request: RequestDescription = {}, redactNames: readonly string[] = []): RecordingMeta {
   const headers: Record<string, string> = {};
   response.headers.forEach((value, name) => {
     headers[name] = value;
   });
   const meta: RecordingMeta = {
     status: response.status,
-    headers: redactHeaders(headers),
+    headers: redactHeaders(headers, redactNames),
     recordedAt: new Date().toISOString(),
   };
   if (response.statusText) meta.statusText = response.statusText;
@@ -38,11 +39,11 @@ export function describeResponse(response: Response, request: RequestDescription
   if (contentType) meta.contentType = contentType;
   if (request.provider) meta.provider = request.provider;
   const endpoint = request.url ?? response.url;
-  if (endpoint) meta.endpoint = endpoint;
+  if (endpoint) meta.endpoint = redactText(endpoint);
   meta.method = (request.method ?? 'POST').toUpperCase();
   const body = parsedBody(request.body);
   if (body !== undefined) {
-    meta.requestBody = redactSecrets(body);
+    meta.requestBody = redactSecrets(body, redactNames);
     const model = (body as { model?: unknown } | null)?.model;
     if (typeof model === 'string') meta.model = model;
   }

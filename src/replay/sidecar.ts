@@ -1,5 +1,5 @@
 import { UsageError } from '../errors.js';
-import { redactHeaders, redactSecrets } from './redact.js';
+import { redactHeaders, redactSecrets, redactText } from './redact.js';
 import {
   RECORDING_FORMAT_NAME,
   RECORDING_FORMAT_VERSION,
@@ -23,7 +23,7 @@ export function recordingToSidecar(recording: Recording): RecordingSidecar {
   const sidecar: RecordingSidecar = { format: RECORDING_FORMAT_NAME, version: RECORDING_FORMAT_VERSION };
   if (recording.meta) sidecar.meta = redactMeta(recording.meta);
   if (recording.pieces) sidecar.pieces = recording.pieces.map(({ offset, length, at }) => ({ offset, length, at }));
-  if (recording.end) sidecar.end = { ...recording.end };
+  if (recording.end) sidecar.end = recording.end.error === undefined ? { ...recording.end } : { ...recording.end, error: redactText(recording.end.error) };
   return sidecar;
 }
 

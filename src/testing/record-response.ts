@@ -1,7 +1,6 @@
 import { Observable, asyncScheduler } from 'rxjs';
 import { record } from '../replay/record.js';
-import type { Recording, RecordingMeta } from '../replay/recording.js';
-import { REDACTED } from '../replay/redact.js';
+import type { Recording } from '../replay/recording.js';
 import { describeResponse } from '../replay/response-meta.js';
 import type { RecordingRequest } from './types.js';
 
@@ -25,8 +24,7 @@ export interface ResponseRecorder {
  * ```
  */
 export function recordResponse(live: Response, request: RecordingRequest, options: { startedAt: number; redact: readonly string[] }): ResponseRecorder {
-  const meta = describeResponse(live, { url: request.url, method: request.method, body: redactNames(request.body, options.redact) });
-  redactHeaderNames(meta, options.redact);
+  const meta = describeResponse(live, { url: request.url, method: request.method, body: request.body }, options.redact);
   if (!live.body) {
     const at = asyncScheduler.now() - options.startedAt;
     return { response: live, recording: Promise.resolve({ body: new Uint8Array(0), pieces: [], end: { at, outcome: 'complete' }, meta }) };
@@ -54,23 +52,4 @@ function readAll(stream: ReadableStream<Uint8Array>): Observable<Uint8Array> {
       reader.cancel().catch(() => {});
     };
   });
-}
-
-function redactNames(value: unknown, names: readonly string[]): unknown {
-  if (names.length === 0) return value;
-  const wanted = new Set(names.map((n) => n.toLowerCase()));
-  const walk = (inner: unknown): unknown => {
-    if (Array.isArray(inner)) return inner.map(walk);
-    if (typeof inner !== 'object' || inner === null) return inner;
-    const out: Record<string, unknown> = {};
-    for (const [key, field] of Object.entries(inner)) out[key] = wanted.has(key.toLowerCase()) ? REDACTED : walk(field);
-    return out;
-  };
-  return walk(value);
-}
-
-function redactHeaderNames(meta: RecordingMeta, names: readonly string[]): void {
-  if (!meta.headers || names.length === 0) return;
-  const wanted = new Set(names.map((n) => n.toLowerCase()));
-  for (const name of Object.keys(meta.headers)) if (wanted.has(name)) meta.headers[name] = REDACTED;
 }

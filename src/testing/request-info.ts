@@ -1,5 +1,5 @@
 import { servedEndpoint } from '../providers/registry.js';
-import { REDACTED, isSecretName } from '../replay/redact.js';
+import { redactText } from '../replay/redact.js';
 import type { RecordingRequest } from './types.js';
 
 const decoder = new TextDecoder();
@@ -76,16 +76,7 @@ function streams(endpoint: string, body: Record<string, unknown> | undefined): b
 
 // Query parameters that carry keys (`?key=` is Gemini's) never reach a message or a file.
 function maskUrl(raw: string): { url: string; path: string } {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    return { url: raw, path: pathOf(raw) };
-  }
-  for (const name of [...url.searchParams.keys()]) {
-    if (isSecretName(name) || /^(?:key|api_?key|access_?token|sig|signature)$/i.test(name)) url.searchParams.set(name, REDACTED);
-  }
-  return { url: url.href, path: url.pathname };
+  return { url: redactText(raw), path: pathOf(raw) };
 }
 
 async function bodyText(body: BodyInit): Promise<string | undefined> {

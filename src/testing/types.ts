@@ -104,6 +104,11 @@ export interface RecordingFetchOptions extends ReplayTimingOptions {
    * response headers.
    */
   redact?: readonly string[];
+  /**
+   * Mode of the files `record` and `auto` write (Node only). Default `0o600`, folders `0o700`:
+   * recordings hold prompts and outputs, so they are the owner's alone whatever the umask.
+   */
+  fileMode?: number;
   /** Where replay delays run. Default `asyncScheduler` (real or fake `setTimeout`); or an RxJS `TestScheduler`. */
   scheduler?: SchedulerLike;
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -62,6 +62,24 @@ describe('chunkwise record', () => {
     expect(JSON.parse(assembled.stdout)).toEqual(ollamaChat.expected);
   });
 
+  it('writes the recording 0600 in folders it creates 0700 (umask 022), or the --file-mode asked for', async () => {
+    const body = requestFile('mode-request.json', { model: ollamaChat.expected.model, messages: [] });
+    const modeOf = (path: string) => statSync(path).mode & 0o777;
+    // The CLI inherits this process's umask: the usual one, under which plain writes are world-readable.
+    const before = process.umask(0o022);
+    const umask = {};
+    const own = join(dir, 'private', 'deeper', 'mode');
+    expect((await runCli(['record', '--url', `${replayServer.url}/api/chat`, '--body', body, '--out', own], umask)).code).toBe(0);
+    expect([modeOf(`${own}.ndjson`), modeOf(`${own}.ndjson.json`), modeOf(join(dir, 'private')), modeOf(join(dir, 'private', 'deeper'))]).toEqual([0o600, 0o600, 0o700, 0o700]);
+    const shared = join(dir, 'shared', 'mode');
+    expect((await runCli(['record', '--url', `${replayServer.url}/api/chat`, '--body', body, '--out', shared, '--file-mode', '644'], umask)).code).toBe(0);
+    expect([modeOf(`${shared}.ndjson`), modeOf(join(dir, 'shared'))]).toEqual([0o644, 0o755]);
+    const bad = await runCli(['record', '--url', `${replayServer.url}/api/chat`, '--body', body, '--out', shared, '--file-mode', 'rw-'], umask);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--file-mode must be an octal file mode/);
+    process.umask(before);
+  });
+
   it('reads the request body from standard input with --body -', async () => {
     const out = join(dir, 'from-stdin');
     const request = JSON.stringify({ model: ollamaChat.expected.model, messages: [{ role: 'user', content: 'Hi' }] });
@@ -84,6 +102,14 @@ describe('chunkwise record', () => {
     expect(result.stderr).toMatch(/HTTP 404/);
     expect(readdirSync(dir).some((f) => f.startsWith('never'))).toBe(false);
   });
+
+  it('prints an HTTP error for a URL with a key with the key masked', async () => {
+    const body = requestFile('bad-keyed.json', { model: 'm' });
+    const result = await runCli(['record', '--url', `${replayServer.url}/v1/embeddings?key=Q-SECRET-6`, '--body', body, '--out', join(dir, 'never-keyed')]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/HTTP 404/);
+    expect(result.stdout + result.stderr).not.toContain('Q-SECRET-6');
+  });
 });
 
 describe('the API key', () => {
@@ -96,7 +122,8 @@ describe('the API key', () => {
       seen.push(req.headers.authorization);
       req.resume();
       req.on('end', () => {
-        res.writeHead(200, { 'content-type': 'text/event-stream', 'x-echo-auth': req.headers.authorization ?? '' });
+        // Echoes what the request carried, as a careless server (or a redirect) would.
+        res.writeHead(200, { 'content-type': 'text/event-stream', 'x-echo-auth': req.headers.authorization ?? '', 'x-goog-api-key': String(req.headers['x-goog-api-key'] ?? ''), location: req.url ?? '' });
         res.end(sse);
       });
     });
@@ -115,6 +142,30 @@ describe('the API key', () => {
     expect(saved).not.toContain(KEY);
     expect(saved).toContain('[redacted]');
     expect(result.stdout + result.stderr).not.toContain(KEY);
+  });
+
+  it('never writes or prints a key from the URL query, a header or the body', async () => {
+    const google = `AIza${'Q'.repeat(35)}`;
+    const body = requestFile('query-request.json', { model: 'gpt-4o-mini', messages: [{ role: 'user', content: `key ${google}` }], private_key: 'PK-SECRET-1', credentials: { password: 'PW-SECRET-2' } });
+    const out = join(dir, 'queried');
+    const result = await runCli(['record', '--url', `${url}?alt=sse&key=Q-SECRET-3&Signature=Q-SECRET-4`, '--body', body, '--out', out, '--header', `x-goog-api-key: ${google}`]);
+    expect(result.code).toBe(0);
+    const saved = readFileSync(`${out}.sse.json`, 'utf8');
+    for (const secret of [google, 'PK-SECRET-1', 'PW-SECRET-2', 'Q-SECRET-3', 'Q-SECRET-4']) {
+      expect(saved).not.toContain(secret);
+      expect(result.stdout + result.stderr).not.toContain(secret);
+    }
+    const meta = JSON.parse(saved).meta;
+    expect(meta.endpoint).toBe(`${url}?alt=sse&key=[redacted]&Signature=[redacted]`);
+    expect(meta.headers).toMatchObject({ 'x-goog-api-key': '[redacted]', location: '/v1/chat/completions?alt=sse&key=[redacted]&Signature=[redacted]' });
+    expect(result.stdout).toContain(`recording ${url}?alt=sse&key=[redacted]`);
+  });
+
+  it('is not printed when --url is not a URL', async () => {
+    const result = await runCli(['record', '--url', 'not a url?key=Q-SECRET-5', '--body', requestFile('any.json', {}), '--out', join(dir, 'never2')]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('key=[redacted]');
+    expect(result.stderr).not.toContain('Q-SECRET-5');
   });
 
   it('is not sent to a host that is neither OpenAI nor Groq unless asked', async () => {

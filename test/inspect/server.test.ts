@@ -1,10 +1,11 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createReplayServer, readRecording, type ReplayServer } from '../../src/node.js';
 import { createInspectServer, type InspectServer } from '../../src/node/inspect/server.js';
+import { rawRequest } from '../helpers/raw-request.js';
 import { upstreamUrl } from '../../src/node/inspect/proxy.js';
 import { RECORDINGS, runCli } from '../cli/run-cli.js';
 
@@ -89,18 +90,53 @@ describe('the chunkwise inspect server', () => {
     expect(save.status).toBe(403);
   });
 
+  it('follows the same rules as serve: no Origin null, no foreign or malformed absolute targets', async () => {
+    const proxied = await fetch(`${inspect.origin}/v1/chat/completions`, { method: 'POST', headers: { origin: 'null', 'content-type': 'application/json' }, body: '{}' });
+    expect(proxied.status).toBe(403);
+    const port = Number(new URL(inspect.origin).port);
+    expect((await rawRequest(port, 'http://other.host/v1/chat/completions')).status).toBe(421);
+    expect((await rawRequest(port, 'http://other.host:99999/x')).status).toBe(400);
+    expect((await rawRequest(port, `http://127.0.0.1:${port}/__chunkwise/`)).status).toBe(200);
+  });
+
+  it('never sends a request to another host than the upstream (//host paths)', async () => {
+    // An upstream without a path: `//other.host/x` resolved against it would leave it.
+    const bare = await createInspectServer({ upstream: new URL(replay.url), saveDir });
+    try {
+      const port = Number(new URL(bare.origin).port);
+      const answer = await rawRequest(port, '//example.invalid/v1/chat/completions', { method: 'POST', headers: { authorization: 'Bearer sk-abcdefghijklmnopqrstuvwxyz123456' }, body: '{}' });
+      // The replay server (the upstream) answers it; the other host is never asked.
+      expect(answer.status).toBe(200);
+      expect(answer.headers['x-chunkwise-recording']).toBeTypeOf('string');
+      expect(answer.body).not.toContain('did not answer');
+    } finally {
+      await bare.close();
+    }
+  });
+
+  it('answers 413 to a request body over the proxy limit, without a reset', async () => {
+    const port = Number(new URL(inspect.origin).port);
+    const answer = await rawRequest(port, '/v1/chat/completions', { method: 'POST', headers: { 'content-type': 'application/json' }, body: Buffer.alloc(33 * 1024 * 1024, 0x20) });
+    expect(answer.status).toBe(413);
+  });
+
   it('joins the upstream path once, whichever side carries it', () => {
     const upstream = new URL('https://api.example.test/v1');
     expect(upstreamUrl(upstream, '/v1/chat/completions').href).toBe('https://api.example.test/v1/chat/completions');
     expect(upstreamUrl(upstream, '/chat/completions').href).toBe('https://api.example.test/v1/chat/completions');
     expect(upstreamUrl(new URL('http://127.0.0.1:11434'), '/api/chat').href).toBe('http://127.0.0.1:11434/api/chat');
+    // A path that would resolve to another host stays a path on the upstream.
+    for (const path of ['//evil.example/x', '/\\evil.example/x', '//evil.example:443/v1/chat/completions?x=1']) {
+      expect(new URL(upstreamUrl(new URL('http://127.0.0.1:11434'), path).href).host, path).toBe('127.0.0.1:11434');
+      expect(new URL(upstreamUrl(upstream, path).href).host, path).toBe('api.example.test');
+    }
   });
 
   it('proxies a streamed request byte for byte, shows it on the feed, and saves it with secrets redacted', async () => {
     const body = JSON.stringify({ model: 'any', stream: true, messages: [{ role: 'user', content: 'Hi' }], api_key: 'sk-abcdefghijklmnopqrstuvwxyz123456' });
     const headers = { 'content-type': 'application/json', 'x-chunkwise-recording': 'openai-text', authorization: 'Bearer sk-abcdefghijklmnopqrstuvwxyz123456' };
     const direct = await (await fetch(`${replay.url}/v1/chat/completions`, { method: 'POST', headers, body })).arrayBuffer();
-    const viaProxy = await fetch(`${inspect.origin}/v1/chat/completions`, { method: 'POST', headers, body });
+    const viaProxy = await fetch(`${inspect.origin}/v1/chat/completions?alt=sse&key=inspect-SECRET-q`, { method: 'POST', headers, body });
     expect(viaProxy.headers.get('content-type')).toContain('text/event-stream');
     const proxiedBytes = await viaProxy.arrayBuffer();
     expect(Buffer.from(proxiedBytes).equals(Buffer.from(direct))).toBe(true);
@@ -113,11 +149,17 @@ describe('the chunkwise inspect server', () => {
     expect(stream.end?.outcome).toBe('complete');
     expect(stream.pieces.length).toBeGreaterThan(1);
 
+    const umask = process.umask(0o022);
     const saved = await fetch(`${inspect.url}api/requests/${announced.id}/save`, { method: 'POST', headers: { origin: inspect.origin } });
+    process.umask(umask);
     const { path } = (await saved.json()) as { path: string };
+    // Written for the owner alone, though the umask would let everyone read them.
+    expect([statSync(path).mode & 0o777, statSync(`${path}.json`).mode & 0o777]).toEqual([0o600, 0o600]);
     expect(readdirSync(saveDir).sort()).toEqual([path.split('/').pop(), `${path.split('/').pop()}.json`].sort());
     const sidecar = readFileSync(`${path}.json`, 'utf8');
     expect(sidecar).not.toContain('sk-abcdefghijklmnopqrstuvwxyz123456');
+    expect(sidecar).not.toContain('inspect-SECRET-q');
+    expect(JSON.parse(sidecar).meta.endpoint).toMatch(/\/v1\/chat\/completions\?alt=sse&key=\[redacted\]$/);
     const recording = await readRecording(path);
     expect(Buffer.from(recording.body).equals(Buffer.from(direct))).toBe(true);
     expect(recording.pieces?.length).toBe(stream.pieces.length);

@@ -1,9 +1,9 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
-import { listRecordings, readRecording, sidecarPathOf, writeRecording } from '../../src/node/recording-files.js';
+import { folderModeFor, listRecordings, readRecording, sidecarPathOf, writeRecording } from '../../src/node/recording-files.js';
 import type { Recording } from '../../src/replay/recording.js';
 
 const encode = (text: string) => new TextEncoder().encode(text);
@@ -130,5 +130,55 @@ describe('recording files', () => {
     expect(await writeRecording(join(dir, 'typed'), { body: encode('{"done":true}\n'), meta: { contentType: 'text/event-stream' } })).toBe(join(dir, 'typed.sse'));
     expect((await readRecording(join(dir, 'lines.ndjson'))).body).toEqual(encode('{"done":true}\n'));
     expect(await writeRecording(join(dir, 'kept.jsonl'), { body: encode('{"done":true}\n') })).toBe(join(dir, 'kept.jsonl'));
+  });
+});
+
+describe('deep metadata', () => {
+  it('writes and reads a sidecar whose request body is nested 20,000 levels (deeper than JSON.stringify goes)', async () => {
+    let requestBody: unknown = { password: 'p', n: 1 };
+    for (let i = 0; i < 20_000; i++) requestBody = { a: requestBody };
+    const path = join(dir, 'deep.sse');
+    await writeRecording(path, { ...recording, meta: { ...recording.meta, requestBody } });
+    let read = (await readRecording(path)).meta?.requestBody as Record<string, any>;
+    for (let i = 0; i < 20_000; i++) read = read.a;
+    // Whole, and redacted at the bottom.
+    expect(read).toEqual({ password: '[redacted]', n: 1 });
+  });
+});
+
+describe('file modes of written recordings', () => {
+  // The usual umask, under which plain writes come out world-readable (0644 / 0755).
+  let umask: number;
+  beforeAll(() => {
+    umask = process.umask(0o022);
+  });
+  afterAll(() => {
+    process.umask(umask);
+  });
+  const modeOf = async (path: string) => (await stat(path)).mode & 0o777;
+
+  it('writes the body and the sidecar 0600 and the folders it creates 0700', async () => {
+    const path = join(dir, 'a', 'b', 'openai-text.sse');
+    await writeRecording(path, recording);
+    expect(await modeOf(path)).toBe(0o600);
+    expect(await modeOf(sidecarPathOf(path))).toBe(0o600);
+    expect(await modeOf(join(dir, 'a'))).toBe(0o700);
+    expect(await modeOf(join(dir, 'a', 'b'))).toBe(0o700);
+  });
+
+  it('makes a file that was there readable by its owner only when it rewrites it', async () => {
+    const path = join(dir, 'old.sse');
+    await writeFile(path, 'data: [DONE]\n\n');
+    await chmod(path, 0o644);
+    await writeRecording(path, recording);
+    expect(await modeOf(path)).toBe(0o600);
+  });
+
+  it('writes the mode asked for, folders searchable where readable', async () => {
+    const path = join(dir, 'shared', 'openai-text.sse');
+    await writeRecording(path, recording, { fileMode: 0o644 });
+    expect(await modeOf(path)).toBe(0o644);
+    expect(await modeOf(join(dir, 'shared'))).toBe(0o755);
+    expect([folderModeFor(0o600), folderModeFor(0o640), folderModeFor(0o644)]).toEqual([0o700, 0o750, 0o755]);
   });
 });

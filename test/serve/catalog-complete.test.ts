@@ -32,13 +32,13 @@ describe('catalog: complete means the recording resolves', () => {
     const want = expectations(dir);
     expect(want.size).toBeGreaterThan(5);
     expect([...want.values()]).toContain(false);
-    const catalog = await loadCatalog(dir);
+    const catalog = await loadCatalog(dir, () => {});
     const got = new Map(catalog.filter((e) => want.has(e.name)).map((e) => [e.name, e.complete]));
     expect(Object.fromEntries(got)).toEqual(Object.fromEntries(want));
   });
 
   test('an error object inside an ordinary chunk, then [DONE] (OpenRouter), is not complete; the other merge-rule streams are', async () => {
-    const catalog = await loadCatalog(MERGE_FIXTURES);
+    const catalog = await loadCatalog(MERGE_FIXTURES, () => {});
     const erring = 'openrouter-minimax-error-chunk-after-finish';
     const body = readFileSync(join(MERGE_FIXTURES, `${erring}.sse`), 'utf8');
     // Independent of chunkwise: the raw payloads say there is an error, and the body has [DONE].

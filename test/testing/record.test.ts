@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ollama } from 'ollama';
@@ -162,6 +162,28 @@ describe('recordingFetch records', () => {
     ]);
   });
 
+  it('writes recordings 0600 and the folders it creates 0700 whatever the umask, or the fileMode asked for', async () => {
+    const modeOf = async (path: string) => (await stat(path)).mode & 0o777;
+    const url = `${server.url}v1/chat/completions`;
+    const umask = process.umask(0o022);
+    try {
+      for (const [folder, fileMode] of [['own', undefined], ['team', 0o640]] as const) {
+        const recorder = recordingFetch({ mode: 'record', dir: join(dir, folder, 'sub'), ...(fileMode === undefined ? {} : { fileMode }) });
+        const serving = serveTimed();
+        await (await recorder(url, chat('m'))).arrayBuffer();
+        await serving;
+        await recorder.flush();
+      }
+    } finally {
+      process.umask(umask);
+    }
+    const own = join(dir, 'own', 'sub');
+    expect([await modeOf(join(own, 'chat-completions-m-1.sse')), await modeOf(join(own, 'chat-completions-m-1.sse.json')), await modeOf(own), await modeOf(join(dir, 'own'))]).toEqual([0o600, 0o600, 0o700, 0o700]);
+    const team = join(dir, 'team', 'sub');
+    expect([await modeOf(join(team, 'chat-completions-m-1.sse')), await modeOf(team)]).toEqual([0o640, 0o750]);
+    expect(() => recordingFetch({ mode: 'record', dir, fileMode: 0o1777 })).toThrow(/fileMode must be a file mode from 0 to 0o777/);
+  });
+
   it('names recordings with the name option, and replays them by it', async () => {
     const name = () => 'chat.test.ts > greets the user';
     const recorder = recordingFetch({ mode: 'auto', dir, name });
@@ -224,11 +246,11 @@ describe('recordingFetch records', () => {
     const SECRETS = ['sk-proj-SECRETaaaaaaaaaaaaaaaa', 'azure-SECRET-1', 'anthropic-SECRET-2', 'q-SECRET-3', 'alice-SECRET@example.com', 'tok-SECRET-4', 'body-SECRET-5', 'sk-SECRETbbbbbbbbbbbbbbbbbbbb', 'session=SECRET-6', 'org-SECRET-7', 'acct-SECRET-8'];
     const serving = (async () => {
       const exchange = await server.nextExchange();
-      exchange.head(200, { 'content-type': 'text/event-stream', 'set-cookie': 'session=SECRET-6', 'openai-organization': 'org-SECRET-7', 'x-account': 'acct-SECRET-8', 'x-request-id': 'req_9' });
+      exchange.head(200, { 'content-type': 'text/event-stream', 'set-cookie': 'session=SECRET-6', 'openai-organization': 'org-SECRET-7', 'x-account': 'acct-SECRET-8', 'x-request-id': 'req_9', 'x-goog-api-key': 'goog-SECRET-9', location: '/next?key=loc-SECRET-10' });
       await exchange.end(PIECES[0]!);
     })();
     const recorder = recordingFetch({ mode: 'record', dir, redact: ['user', 'x-account'] });
-    const response = await recorder(`${server.url}v1/chat/completions?api-key=q-SECRET-3`, {
+    const response = await recorder(`${server.url}v1/chat/completions?api-key=q-SECRET-3&key=q-SECRET-11`, {
       method: 'POST',
       headers: { authorization: 'Bearer sk-proj-SECRETaaaaaaaaaaaaaaaa', 'api-key': 'azure-SECRET-1', 'x-api-key': 'anthropic-SECRET-2', 'content-type': 'application/json' },
       body: JSON.stringify({
@@ -237,6 +259,7 @@ describe('recordingFetch records', () => {
         user: 'alice-SECRET@example.com',
         metadata: { session_token: 'tok-SECRET-4' },
         api_key: 'body-SECRET-5',
+        credentials: { private_key: 'pk-SECRET-12' },
         messages: [{ role: 'user', content: 'my key is sk-SECRETbbbbbbbbbbbbbbbbbbbb' }],
       }),
     });
@@ -252,7 +275,7 @@ describe('recordingFetch records', () => {
     const sidecar = JSON.parse(await readFile(join(dir, 'chat-completions-gpt-4o-1.sse.json'), 'utf8'));
     expect(sidecar.meta.requestBody).toMatchObject({ model: 'gpt-4o', user: '[redacted]', api_key: '[redacted]', metadata: { session_token: '[redacted]' } });
     expect(sidecar.meta.headers).toMatchObject({ 'x-request-id': 'req_9', 'x-account': '[redacted]', 'openai-organization': '[redacted]' });
-    expect(sidecar.meta.endpoint).toContain('api-key=%5Bredacted%5D');
+    expect(sidecar.meta.endpoint).toContain('api-key=[redacted]');
   });
 
   it('records through openai-node, and replays to it', async () => {

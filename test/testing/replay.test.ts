@@ -129,7 +129,7 @@ describe('recordingFetch replays', () => {
     const error = await rejection(fetch('http://localhost/v1/chat/completions?api_key=sk-abcdefghijklmnopqrstu', post('gpt-5')));
     expect(error.code).toBe('usage');
     expect(error.message).toMatchInlineSnapshot(`
-      "recordingFetch has no recording for POST http://localhost/v1/chat/completions?api_key=%5Bredacted%5D (model "gpt-5", stream).
+      "recordingFetch has no recording for POST http://localhost/v1/chat/completions?api_key=[redacted] (model "gpt-5", stream).
       Recordings:
         - openai-text (/v1/chat/completions, gpt-4o-mini-2024-07-18, stream)
         - ollama-chat-text (/api/chat, llama3.2, stream)

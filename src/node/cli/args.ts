@@ -74,6 +74,27 @@ export function portNumber(value: ParsedArgs['flags'][string]): number | undefin
   return n;
 }
 
+/** The `--file-mode` flag: an octal file mode (`600`, `0644`, `0o640`), or a UsageError. */
+export function fileModeFlag(value: ParsedArgs['flags'][string]): number | undefined {
+  if (typeof value !== 'string') return undefined;
+  const digits = /^(?:0o?)?([0-7]{1,3})$/i.exec(value.trim())?.[1];
+  if (digits === undefined) throw new UsageError(`--file-mode must be an octal file mode such as 600 or 644, got "${value}"`);
+  return parseInt(digits, 8);
+}
+
+/** What `--file-mode` says in `--help` (record and inspect write recordings). */
+export const FILE_MODE_FLAG: FlagSpec = {
+  type: 'string',
+  value: 'OCTAL',
+  description: 'Mode of the recording files written (default 600: only you can read them; new folders 700)',
+};
+
+/** What `--raw` says in `--help` (replay and record show the stream's text). */
+export const RAW_FLAG: FlagSpec = {
+  type: 'boolean',
+  description: "Write the stream's text as it came, control characters included (on a terminal they are shown as \\xNN otherwise)",
+};
+
 /** One of `choices`, or a UsageError naming the flag. */
 export function oneOf<T extends string>(flag: string, value: ParsedArgs['flags'][string], choices: readonly T[]): T | undefined {
   if (typeof value !== 'string') return undefined;

@@ -4,9 +4,10 @@ import { UsageError } from '../../errors.js';
 import { PROVIDER_NAMES } from '../../providers/registry.js';
 import type { Recording } from '../../replay/recording.js';
 import { bodyFormat } from '../../replay/message-boundaries.js';
+import { redactText } from '../../replay/redact.js';
 import { readRecording } from '../recording-files.js';
 import { createInspectServer } from '../inspect/server.js';
-import { HELP_FLAG, oneOf, portNumber, type CommandSpec, type ParsedArgs } from './args.js';
+import { FILE_MODE_FLAG, HELP_FLAG, fileModeFlag, oneOf, portNumber, type CommandSpec, type ParsedArgs } from './args.js';
 import { EXIT_CODES_NOTE } from './help.js';
 import { type CliIo } from './io.js';
 import { locateRecording } from './locate-recording.js';
@@ -24,6 +25,7 @@ export const inspectSpec: CommandSpec = {
     open: { type: 'boolean', description: 'Open the page in the default browser' },
     provider: { type: 'string', value: 'NAME', description: `${PROVIDER_NAMES.join(', ')} (default: detected)` },
     'save-dir': { type: 'string', value: 'DIR', description: 'Where the page saves proxied streams (default recordings/inspect)' },
+    'file-mode': FILE_MODE_FLAG,
     help: HELP_FLAG,
   },
   notes: ['The page also opens recordings dropped onto it, with no server involved. Stops on Ctrl-C (SIGINT) or SIGTERM.', EXIT_CODES_NOTE],
@@ -35,6 +37,7 @@ export async function runInspect(args: ParsedArgs, io: CliIo): Promise<number> {
   const upstreamText = args.flags.upstream as string | undefined;
   if (argument === undefined && upstreamText === undefined) throw new UsageError('give a recording to inspect, or --upstream URL to proxy an API');
   const upstream = upstreamText === undefined ? undefined : parseUpstream(upstreamText);
+  const fileMode = fileModeFlag(args.flags['file-mode']);
   const provider = oneOf('provider', args.flags.provider, PROVIDER_NAMES) ?? (upstream ? providerForUrl(upstream) : undefined);
   let recording: { label: string; recording: Recording } | undefined;
   if (argument === '-') recording = { label: 'standard input', recording: await readStdin(io, provider) };
@@ -50,10 +53,11 @@ export async function runInspect(args: ParsedArgs, io: CliIo): Promise<number> {
     ...(upstream ? { upstream } : {}),
     ...(provider ? { provider } : {}),
     ...(typeof args.flags['save-dir'] === 'string' ? { saveDir: args.flags['save-dir'] } : {}),
+    ...(fileMode !== undefined ? { fileMode } : {}),
   });
   if (recording) server.add(recording.label, recording.recording);
   io.stdout.write(`chunkwise inspect: ${server.url}\n`);
-  if (upstream) io.stdout.write(`  proxying to ${upstream.href}: use baseURL ${server.origin}${upstream.pathname.replace(/\/+$/, '')} (or host ${server.origin} for Ollama)\n`);
+  if (upstream) io.stdout.write(`  proxying to ${redactText(upstream.href)}: use baseURL ${server.origin}${upstream.pathname.replace(/\/+$/, '')} (or host ${server.origin} for Ollama)\n`);
   if (args.flags.open === true) openInBrowser(server.url);
   await new Promise<void>((resolve) => {
     const stop = () => {
@@ -73,7 +77,7 @@ function parseUpstream(text: string): URL {
   try {
     url = new URL(text);
   } catch {
-    throw new UsageError(`--upstream is not a URL: "${text}"`);
+    throw new UsageError(`--upstream is not a URL: "${redactText(text)}"`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--upstream must be http or https, got "${url.protocol}"`);
   return url;

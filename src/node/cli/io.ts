@@ -1,6 +1,8 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { UsageError } from '../../errors.js';
+import { jsonTextIndented } from '../../assembly/json-text.js';
+import { UsageError, escapeControlCharacters } from '../../errors.js';
+import { redactText } from '../../replay/redact.js';
 
 type Tty = { isTTY?: boolean; columns?: number };
 
@@ -69,14 +71,34 @@ export async function checkFile(path: string): Promise<void> {
   if (info.isDirectory()) throw new UsageError(`${path} is a folder, not a file`);
 }
 
-/** An error message on one line, for stderr. */
+/**
+ * A message for a person, on one line (errors, warnings, the log on stderr): control characters
+ * made visible (`\x1b`, see `escapeControlCharacters`), so bytes from a body, a file name or a
+ * request cannot drive the terminal, and URL secrets masked (`redactText`).
+ */
 export function oneLine(text: string): string {
-  return text.replace(/\s*[\r\n]+\s*/g, ' ').trim();
+  return escapeControlCharacters(redactText(text.replace(/\s*[\r\n]+\s*/g, ' ').trim()));
 }
 
-/** JSON as the CLI prints it: 2-space indent and a final newline. */
+/**
+ * How text from the stream (the model's words, tool names) is shown: with its control
+ * characters made visible when stdout is a terminal, as it is with `--raw` or when stdout is a
+ * pipe or a file (the bytes are kept for whatever reads them).
+ */
+export function streamTextFilter(io: CliIo, raw: boolean): (text: string) => string {
+  return raw || io.stdout.isTTY !== true ? keep : escapeControlCharacters;
+}
+
+const keep = (text: string) => text;
+
+/**
+ * JSON as the CLI prints it: 2-space indent (compact past the native depth) and a final newline.
+ * DEL and C1 controls, which JSON leaves raw, are written as `\u00NN` (the same JSON), so the
+ * output is safe on a terminal.
+ */
 export function toJsonText(value: unknown): string {
-  return `${JSON.stringify(value ?? null, null, 2)}\n`;
+  // eslint-disable-next-line no-control-regex
+  return `${jsonTextIndented(value ?? null).replace(/[\x7f-\x9f]/g, (c) => `\\u00${c.charCodeAt(0).toString(16)}`)}\n`;
 }
 
 /** Fails with a one-line UsageError unless `path` is a folder. */

@@ -1,6 +1,6 @@
 import { Subject, type Observable } from 'rxjs';
 import type { StreamEvent } from '../../assembly/events.js';
-import { toChunkwiseError, type ChunkwiseError } from '../../errors.js';
+import { escapeControlCharacters, toChunkwiseError, type ChunkwiseError } from '../../errors.js';
 import { metricsTracker } from '../../operators/stream-metrics.js';
 import { isTokenEvent } from '../../operators/token-events.js';
 import { typingIndicator } from '../../operators/typing-indicator.js';
@@ -20,6 +20,8 @@ export interface LiveViewOptions {
   provider?: string;
   /** Silence after a token that shows the "paused" indicator. Default 700 ms. */
   pauseAfterMs?: number;
+  /** How the stream's text is shown (`streamTextFilter`): control characters made visible, or kept. Default: made visible. */
+  streamText?: (text: string) => string;
 }
 
 export interface LiveOutcome {
@@ -47,9 +49,9 @@ export function showLive(events$: Observable<StreamEvent>, io: CliIo, options: L
     spinner.redraw();
   };
 
-  if (options.heading) write(`${palette.dim(options.heading)}\n`);
+  if (options.heading) write(`${palette.dim(oneLine(options.heading))}\n`);
   if (options.logprobs) write(`${logprobLegend(palette)}\n`);
-  const renderer = createEventRenderer(write, palette, { logprobs: options.logprobs ?? false });
+  const renderer = createEventRenderer(write, palette, { logprobs: options.logprobs ?? false, streamText: options.streamText ?? escapeControlCharacters });
   const tracker = metricsTracker(Date.now(), 1000);
   const hub = new Subject<StreamEvent>();
   const typing = hub.pipe(typingIndicator({ pauseAfterMs: options.pauseAfterMs ?? 700 })).subscribe((state) => spinner.state(state));

@@ -34,7 +34,7 @@ export interface LogprobPainter {
  * within a chunk) and paints each by its probability. A token that does not match the text at
  * the current position (a byte-level token of a split character) is dropped; its text prints plain.
  */
-export function createLogprobPainter(palette: Palette): LogprobPainter {
+export function createLogprobPainter(palette: Palette, shown: (text: string) => string = (text) => text): LogprobPainter {
   let content = '';
   let printed = 0;
   let tokens: TokenLogprob[] = [];
@@ -53,11 +53,11 @@ export function createLogprobPainter(palette: Palette): LogprobPainter {
         const at = content.indexOf(text, printed);
         // Only a match at (or just after unmatched text near) the current position counts.
         if (at === -1 || at - printed > 8) continue;
-        out += content.slice(printed, at) + paintByLogprob(palette, text, token.logprob);
+        out += shown(content.slice(printed, at)) + paintByLogprob(palette, shown(text), token.logprob);
         printed = at + text.length;
       }
       tokens = [];
-      out += content.slice(printed);
+      out += shown(content.slice(printed));
       printed = content.length;
       return out;
     },

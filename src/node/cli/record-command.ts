@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { ReplaySubject } from 'rxjs';
 import type { ProviderName } from '../../providers/provider-spec.js';
+import { jsonText } from '../../assembly/json-text.js';
 import { UsageError, toChunkwiseError } from '../../errors.js';
 import { streamEvents } from '../../operators/run-pipeline.js';
 import { toAsyncIterable } from '../../operators/to-async-iterable.js';
@@ -10,11 +11,12 @@ import { extensionOfRecording } from '../../replay/message-boundaries.js';
 import type { Recording, RecordingMeta } from '../../replay/recording.js';
 import { transportFromExtension } from '../../transports/transport-table.js';
 import { describeResponse } from '../../replay/response-meta.js';
+import { redactText } from '../../replay/redact.js';
 import { fromSource } from '../../sources/from-source.js';
 import { writeRecording } from '../recording-files.js';
-import { HELP_FLAG, oneOf, type CommandSpec, type ParsedArgs } from './args.js';
+import { FILE_MODE_FLAG, HELP_FLAG, RAW_FLAG, fileModeFlag, oneOf, type CommandSpec, type ParsedArgs } from './args.js';
 import { EXIT_CODES_NOTE } from './help.js';
-import { checkFile, oneLine, readStdin, type CliIo } from './io.js';
+import { checkFile, oneLine, readStdin, streamTextFilter, type CliIo } from './io.js';
 import { showLive } from './live-view.js';
 import { apiKeyFor, providerForUrl } from './request-auth.js';
 
@@ -35,6 +37,8 @@ export const recordSpec: CommandSpec = {
     header: { type: 'string', value: '"NAME: VALUE"', multiple: true, description: 'An extra request header (repeatable)' },
     'key-env': { type: 'string', value: 'VAR', description: 'Read the bearer key from this environment variable (default: GROQ_API_KEY for groq.com, OPENAI_API_KEY for openai.com, none elsewhere)' },
     logprobs: { type: 'boolean', description: 'Colour each content token by its probability (the request must ask for logprobs)' },
+    'file-mode': FILE_MODE_FLAG,
+    raw: RAW_FLAG,
     help: HELP_FLAG,
   },
   notes: [
@@ -52,13 +56,14 @@ export async function runRecord(args: ParsedArgs, io: CliIo): Promise<number> {
     if (typeof value !== 'string' || value === '') throw new UsageError(`--${flag} is required`);
   }
   const endpoint = parseUrl(url!);
+  const fileMode = fileModeFlag(args.flags['file-mode']);
   const provider = oneOf<ProviderName>('provider', args.flags.provider, PROVIDER_NAMES) ?? providerForUrl(endpoint);
   const request = await readRequestBody(bodyPath!, io);
   const key = apiKeyFor(endpoint, io.env, args.flags['key-env'] as string | undefined);
 
   const headers: Record<string, string> = { 'content-type': 'application/json', accept: contentTypeOfProvider(provider), ...extraHeaders };
   if (key) headers.authorization = `Bearer ${key}`;
-  const requestText = JSON.stringify(request);
+  const requestText = jsonText(request);
   let meta: RecordingMeta | undefined;
   const source = fromSource(fetch(endpoint, { method: 'POST', headers, body: requestText }), {
     onResponse: (response) => (meta = describeResponse(response, { provider, url: endpoint.href, body: request })),
@@ -68,7 +73,7 @@ export async function runRecord(args: ParsedArgs, io: CliIo): Promise<number> {
   const bytes = new ReplaySubject<Uint8Array>();
   const reading = recorder.bytes.subscribe(bytes);
   const events$ = streamEvents(toAsyncIterable(bytes), { provider, partialArguments: false });
-  const outcome = await showLive(events$, io, { heading: `● recording ${endpoint.href}`, logprobs: args.flags.logprobs === true, provider });
+  const outcome = await showLive(events$, io, { heading: `● recording ${redactText(endpoint.href)}`, logprobs: args.flags.logprobs === true, provider, streamText: streamTextFilter(io, args.flags.raw === true) });
   // A server that keeps the connection open after the end is cut off after a while.
   const cutOff = setTimeout(() => reading.unsubscribe(), LINGER_MS);
   const recording = await recorder.recording;
@@ -80,11 +85,11 @@ export async function runRecord(args: ParsedArgs, io: CliIo): Promise<number> {
   }
   const target = withExtension(out!, recording);
   try {
-    await writeRecording(target, recording);
+    await writeRecording(target, recording, fileMode === undefined ? {} : { fileMode });
   } catch (error) {
     throw new UsageError(`cannot save the recording to ${target}: ${oneLine(toChunkwiseError(error).message)}`);
   }
-  io.stderr.write(`saved ${target} (${recording.body.byteLength} bytes, ${recording.pieces?.length ?? 0} pieces)\n`);
+  io.stderr.write(`saved ${oneLine(target)} (${recording.body.byteLength} bytes, ${recording.pieces?.length ?? 0} pieces)\n`);
   return outcome.error ? 1 : 0;
 }
 
@@ -118,7 +123,7 @@ function parseUrl(text: string): URL {
   try {
     url = new URL(text);
   } catch {
-    throw new UsageError(`--url is not a URL: "${text}"`);
+    throw new UsageError(`--url is not a URL: "${redactText(text)}"`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--url must be http or https, got "${url.protocol}"`);
   return url;

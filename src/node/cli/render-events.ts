@@ -34,13 +34,15 @@ interface Item {
  */
 // One piece: the items, the one being written and those held back are one state that every
 // event handler updates together.
-export function createEventRenderer(write: (text: string) => void, palette: Palette, options: { logprobs?: boolean } = {}): EventRenderer {
+export function createEventRenderer(write: (text: string) => void, palette: Palette, options: { logprobs?: boolean; streamText?: (text: string) => string } = {}): EventRenderer {
+  // Text from the stream passes through this before it is painted (control characters shown or kept).
+  const shown = options.streamText ?? ((text: string) => text);
   const items: Item[] = [];
   const byKey = new Map<string, Item>();
   let focus = 0; // items before this one are written and closed
   let atLineStart = true;
   let choiceShown = 0;
-  const painter: LogprobPainter | undefined = options.logprobs ? createLogprobPainter(palette) : undefined;
+  const painter: LogprobPainter | undefined = options.logprobs ? createLogprobPainter(palette, shown) : undefined;
 
   const out = (text: string) => {
     if (text === '') return;
@@ -56,7 +58,7 @@ export function createEventRenderer(write: (text: string) => void, palette: Pale
     let item = byKey.get(key);
     if (!item) {
       const heading =
-        kind === 'reasoning' ? palette.dim(palette.bold('thinking: ')) : kind === 'refusal' ? palette.bold(palette.red('refusal: ')) : kind === 'tool' ? palette.cyan(`⚙ ${name ?? `tool call ${index}`}(`) : '';
+        kind === 'reasoning' ? palette.dim(palette.bold('thinking: ')) : kind === 'refusal' ? palette.bold(palette.red('refusal: ')) : kind === 'tool' ? palette.cyan(`⚙ ${name === undefined ? `tool call ${index}` : shown(name)}(`) : '';
       const paint = kind === 'reasoning' ? palette.dim : kind === 'refusal' ? palette.red : kind === 'tool' ? palette.cyan : (t: string) => t;
       item = { choice, kind, index, heading, paint, pending: [], args: '', started: false, done: false };
       byKey.set(key, item);
@@ -99,7 +101,7 @@ export function createEventRenderer(write: (text: string) => void, palette: Pale
 
   const add = (item: Item, text: string) => {
     arrived(item);
-    if (text !== '') item.pending.push(item.paint(text));
+    if (text !== '') item.pending.push(item.paint(shown(text)));
     pump();
   };
   // --logprobs: content is painted per token once a chunk's tokens are in (content paints as itself).

@@ -8,9 +8,9 @@ import { DEFAULT_TOKENS_PER_SECOND } from '../../replay/replay-plan.js';
 import { replayResponse } from '../../replay/replay-response.js';
 import type { ReplayOptions } from '../../replay/replay.js';
 import { readRecording } from '../recording-files.js';
-import { HELP_FLAG, oneOf, positiveNumber, type CommandSpec, type ParsedArgs } from './args.js';
+import { HELP_FLAG, RAW_FLAG, oneOf, positiveNumber, type CommandSpec, type ParsedArgs } from './args.js';
 import { EXIT_CODES_NOTE } from './help.js';
-import { readStdin, type CliIo } from './io.js';
+import { readStdin, streamTextFilter, type CliIo } from './io.js';
 import { showLive } from './live-view.js';
 import { locateRecording } from './locate-recording.js';
 
@@ -26,6 +26,7 @@ export const replaySpec: CommandSpec = {
     'tokens-per-second': { type: 'string', value: 'N', description: `Pace of a recording without timing (no sidecar pieces): events or lines per second (default ${DEFAULT_TOKENS_PER_SECOND})` },
     logprobs: { type: 'boolean', description: 'Colour each content token by its probability, with a legend' },
     provider: { type: 'string', value: 'NAME', description: `${PROVIDER_NAMES.join(', ')} (default: from the recording, else detected)` },
+    raw: RAW_FLAG,
     help: HELP_FLAG,
   },
   notes: [EXIT_CODES_NOTE],
@@ -41,6 +42,8 @@ export interface PlayOptions {
   provider?: ProviderName;
   /** Replaces the default heading. */
   heading?: string;
+  /** Keep the control characters of the stream's text even on a terminal (`--raw`). */
+  raw?: boolean;
 }
 
 /** `chunkwise replay`. */
@@ -58,6 +61,7 @@ export async function runReplay(args: ParsedArgs, io: CliIo): Promise<number> {
     name: path === undefined ? 'standard input' : basename(path),
     instant,
     logprobs: args.flags.logprobs === true,
+    raw: args.flags.raw === true,
     ...(speed !== undefined ? { speed } : {}),
     ...(tokensPerSecond !== undefined ? { tokensPerSecond } : {}),
     ...(provider ? { provider } : {}),
@@ -78,6 +82,7 @@ export async function playRecording(recording: Recording, io: CliIo, options: Pl
   const outcome = await showLive(events$, io, {
     heading: options.heading ?? `▶ ${options.name} · ${describeTiming(replayOptions)}`,
     logprobs: options.logprobs ?? false,
+    streamText: streamTextFilter(io, options.raw ?? false),
     ...(provider ?? recorded ? { provider: (provider ?? recorded)! } : {}),
   });
   return outcome.error ? 1 : 0;

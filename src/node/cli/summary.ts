@@ -1,4 +1,5 @@
 import type { StreamMetrics } from '../../operators/stream-metrics.js';
+import { escapeControlCharacters } from '../../errors.js';
 import type { Palette } from './colors.js';
 
 export interface SummaryInput {
@@ -33,7 +34,8 @@ export function formatSummary(input: SummaryInput, palette: Palette): string {
   if (usage) rows.push(['usage', usage]);
   if (input.error) rows.push(['error', input.error]);
   const width = Math.max(...rows.map(([k]) => k.length));
-  const body = rows.map(([k, v]) => `${palette.dim(k.padEnd(width))}  ${k === 'error' ? palette.red(v) : v}`).join('\n');
+  // Values come from the stream (model, finish reason): shown with their control characters visible.
+  const body = rows.map(([k, raw]) => [k, escapeControlCharacters(raw)] as const).map(([k, v]) => `${palette.dim(k.padEnd(width))}  ${k === 'error' ? palette.red(v) : v}`).join('\n');
   return `${palette.dim('── summary ──')}\n${body}\n`;
 }
 

@@ -3,6 +3,7 @@
  * pages following them: each page gets every stream so far, then each new piece as it arrives.
  */
 import type { ServerResponse } from 'node:http';
+import { jsonText } from '../../assembly/json-text.js';
 import type { Recording, RecordingEnd, RecordingMeta, RecordingPiece } from '../../replay/recording.js';
 
 export interface CapturedStream {
@@ -109,5 +110,5 @@ export class LiveFeed {
 }
 
 function frame(message: unknown): string {
-  return `data: ${JSON.stringify(message)}\n\n`;
+  return `data: ${jsonText(message)}\n\n`;
 }

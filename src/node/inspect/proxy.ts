@@ -4,7 +4,9 @@
  * answer back, and captures streamed answers (SSE, NDJSON) piece by piece for the page.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { UsageError } from '../../errors.js';
 import { describeResponse } from '../../replay/response-meta.js';
+import { readBodyWithin } from '../serve/request-body.js';
 import type { LiveFeed } from './live-feed.js';
 
 /** Largest request body the proxy forwards. */
@@ -22,7 +24,11 @@ const DROP_RESPONSE = new Set(['connection', 'keep-alive', 'transfer-encoding', 
 export function upstreamUrl(upstream: URL, path: string): URL {
   const base = upstream.pathname.replace(/\/+$/, '');
   const joined = base && (path === base || path.startsWith(`${base}/`) || path.startsWith(`${base}?`)) ? path : `${base}${path}`;
-  return new URL(joined, upstream.origin);
+  // Appended to the origin, never resolved against it: `//other.host/x` resolved would leave the
+  // upstream (with the client's key) for another host.
+  const url = new URL(`${upstream.origin}${joined.startsWith('/') ? '' : '/'}${joined}`);
+  if (url.origin !== upstream.origin) throw new UsageError(`the request path ${JSON.stringify(path)} does not stay on the upstream`);
+  return url;
 }
 
 /** Whether a response is a stream the page can show. */
@@ -31,14 +37,20 @@ export function isStreamed(contentType: string | null): boolean {
   return type.includes('text/event-stream') || type.includes('ndjson') || type.includes('jsonl');
 }
 
-export async function proxyRequest(req: IncomingMessage, res: ServerResponse, upstream: URL, feed: LiveFeed, provider: string | undefined): Promise<void> {
+export async function proxyRequest(req: IncomingMessage, res: ServerResponse, path: string, upstream: URL, feed: LiveFeed, provider: string | undefined): Promise<void> {
   const started = performance.now();
-  const body = await readBody(req);
+  const body = await readBodyWithin(req, MAX_REQUEST_BYTES);
   if (body === undefined) {
     res.writeHead(413, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: `request body over ${MAX_REQUEST_BYTES} bytes` } }));
     return;
   }
-  const target = upstreamUrl(upstream, req.url ?? '/');
+  let target: URL;
+  try {
+    target = upstreamUrl(upstream, path);
+  } catch (error) {
+    res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: `chunkwise inspect: ${(error as Error).message}` } }));
+    return;
+  }
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
     if (value === undefined || DROP_REQUEST.has(name)) continue;
@@ -86,15 +98,4 @@ export async function proxyRequest(req: IncomingMessage, res: ServerResponse, up
     if (stream) feed.finish(stream, { at: at(), outcome: cancelled ? 'cancelled' : 'error', ...(cancelled ? {} : { error: (error as Error).message }) });
     res.destroy();
   }
-}
-
-async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_REQUEST_BYTES) return undefined;
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
 }

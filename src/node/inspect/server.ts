@@ -17,6 +17,7 @@ import type { Recording } from '../../replay/recording.js';
 import { writeRecording } from '../recording-files.js';
 import { packageRoot } from '../cli/locate-recording.js';
 import { isLoopbackHost } from '../serve/loopback.js';
+import { checkLocalRequest } from '../serve/local-requests.js';
 import { LiveFeed, toRecording, type CapturedStream } from './live-feed.js';
 import { proxyRequest } from './proxy.js';
 
@@ -32,6 +33,8 @@ export interface InspectServerOptions {
   provider?: string;
   /** Where "Save" writes recordings. Default `recordings/inspect` under the working folder. */
   saveDir?: string;
+  /** Mode of the files "Save" writes (default `0o600`, new folders `0o700`). */
+  fileMode?: number;
   /** The built page; default `dist/inspect/index.html` of the package. */
   pagePath?: string;
 }
@@ -80,12 +83,14 @@ export async function createInspectServer(options: InspectServerOptions = {}): P
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const host = (req.headers.host ?? '').replace(/:\d+$/, '');
-    if (!isLoopbackHost(host)) {
-      res.writeHead(421, { 'content-type': 'text/plain' }).end('chunkwise inspect answers only requests to a loopback address\n');
+    // The same rules as `serve`: a loopback Host, a path target, and pages of loopback origins only
+    // (they get no CORS headers, so only the page itself reads the answers).
+    const checked = checkLocalRequest(req);
+    if ('status' in checked) {
+      res.writeHead(checked.status, { 'content-type': 'text/plain' }).end(`chunkwise inspect: ${checked.message}\n`);
       return;
     }
-    const path = (req.url ?? '/').split('?')[0]!;
+    const path = checked.path;
     if (path === '/' && !options.upstream) {
       res.writeHead(302, { location: INSPECT_PREFIX }).end();
       return;
@@ -95,13 +100,8 @@ export async function createInspectServer(options: InspectServerOptions = {}): P
         res.writeHead(404, { 'content-type': 'text/plain' }).end(`not found: the page is at ${INSPECT_PREFIX}\n`);
         return;
       }
-      // Browsers on another site must not use the proxy; SDKs send no Origin, local pages a loopback one.
-      const from = req.headers.origin;
-      if (from && from !== 'null' && !isLoopbackHost(safeHost(from))) {
-        res.writeHead(403, { 'content-type': 'text/plain' }).end('chunkwise inspect: requests from other sites are refused\n');
-        return;
-      }
-      await proxyRequest(req, res, options.upstream, feed, options.provider);
+      // SDKs send no Origin, local pages a loopback one; other sites were refused above.
+      await proxyRequest(req, res, checked.pathAndQuery, options.upstream, feed, options.provider);
       return;
     }
     const route = path.slice(INSPECT_PREFIX.length);
@@ -133,7 +133,7 @@ export async function createInspectServer(options: InspectServerOptions = {}): P
       }
       const target = join(saveDir, fileNameFor(stream));
       // writeRecording keeps secrets out of the sidecar (headers and request fields redacted).
-      await writeRecording(target, toRecording(stream));
+      await writeRecording(target, toRecording(stream), options.fileMode === undefined ? {} : { fileMode: options.fileMode });
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ path: target }));
       return;
     }
@@ -158,14 +158,6 @@ export async function createInspectServer(options: InspectServerOptions = {}): P
         server.closeAllConnections();
       }),
   };
-}
-
-function safeHost(origin: string): string {
-  try {
-    return new URL(origin).hostname;
-  } catch {
-    return '';
-  }
 }
 
 /** `2026-12-07T13-40-12-openai-chat-completions-3.sse`: when, what, which request; by the response type. */

@@ -1,3 +1,6 @@
+import { realpath } from 'node:fs/promises';
+import { validateHeaderName, validateHeaderValue } from 'node:http';
+import { basename, sep } from 'node:path';
 import { listRecordings, readRecording } from '../recording-files.js';
 import { createPipeline } from '../../pipeline/pipeline.js';
 import { detectBody } from '../../providers/detect.js';
@@ -34,15 +37,68 @@ export interface CatalogEntry {
 
 const HEAD_BYTES = 8192;
 
-/** Reads every recording in `dir` (sorted by name) and describes it. */
-export async function loadCatalog(dir: string): Promise<CatalogEntry[]> {
+/**
+ * Reads every recording in `dir` (sorted by name) and describes it. A recording that cannot be
+ * served is skipped and told to `warn` in one line: unreadable or invalid, a name that is not
+ * printable ASCII (it could not travel in `x-chunkwise-recording`), or a body or sidecar that is
+ * a link to a file outside the folder (never read).
+ */
+export async function loadCatalog(dir: string, warn: (message: string) => void): Promise<CatalogEntry[]> {
   const entries = await listRecordings(dir);
-  return Promise.all(
-    entries.map(async ({ name, bodyPath }) => {
-      const recording = await readRecording(bodyPath);
-      return describeRecording(name, bodyPath, recording);
+  const root = await realpath(dir);
+  const loaded = await Promise.all(
+    entries.map(async ({ name, bodyPath, sidecarPath }) => {
+      const file = basename(bodyPath);
+      try {
+        if (!PRINTABLE_ASCII.test(name)) throw new Error('its name is not printable ASCII, so no request could name it');
+        for (const path of sidecarPath ? [bodyPath, sidecarPath] : [bodyPath]) {
+          if (!isInside(root, await realpath(path))) throw new Error(`${basename(path)} is a link to a file outside the folder`);
+        }
+        const recording = await readRecording(bodyPath);
+        const problem = replayProblem(recording);
+        if (problem) throw new Error(problem);
+        return describeRecording(name, bodyPath, recording);
+      } catch (error) {
+        warn(`skipped "${file}": ${error instanceof Error ? error.message : String(error)}`);
+        return undefined;
+      }
     }),
   );
+  return loaded.filter((entry) => entry !== undefined);
+}
+
+/**
+ * Why a recording's sidecar could not be replayed as an HTTP answer, or undefined: a status
+ * outside 100–599, or a status text or header that HTTP cannot carry (a line break in a value
+ * would split the response).
+ */
+function replayProblem(recording: Recording): string | undefined {
+  const meta = recording.meta ?? {};
+  if (meta.status !== undefined && !(Number.isInteger(meta.status) && meta.status >= 100 && meta.status <= 599)) return `its status ${String(meta.status)} is not an HTTP status`;
+  if (meta.statusText !== undefined && (typeof meta.statusText !== 'string' || INVALID_HEADER_TEXT.test(meta.statusText))) return 'its status text holds characters HTTP cannot carry';
+  const headers: unknown = meta.headers ?? {};
+  if (typeof headers !== 'object' || headers === null || Array.isArray(headers)) return 'its recorded headers are not an object';
+  for (const [name, value] of Object.entries(headers)) {
+    try {
+      if (typeof value !== 'string') throw new TypeError('not a string');
+      validateHeaderName(name);
+      validateHeaderValue(name, value);
+    } catch {
+      return `its recorded header ${JSON.stringify(name)} is not a valid HTTP header`;
+    }
+  }
+  return undefined;
+}
+
+// What Node refuses in a status text or header value (line breaks and other controls).
+// eslint-disable-next-line no-control-regex
+const INVALID_HEADER_TEXT = /[^\t\x20-\x7e\x80-\xff]/;
+
+// eslint-disable-next-line no-control-regex
+const PRINTABLE_ASCII = /^[\x20-\x7e]+$/;
+
+function isInside(root: string, path: string): boolean {
+  return path.startsWith(root.endsWith(sep) ? root : `${root}${sep}`);
 }
 
 export function describeRecording(name: string, bodyPath: string, recording: Recording): CatalogEntry {

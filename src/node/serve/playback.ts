@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { jsonTextIndented } from '../../assembly/json-text.js';
 import { assemble } from '../../operators/assemble.js';
 import { replay, type ReplayOptions } from '../../replay/replay.js';
 import { contentTypeOfRecording } from '../../replay/message-boundaries.js';
@@ -62,7 +63,7 @@ export async function sendFinalObject(entry: CatalogEntry, res: ServerResponse):
 }
 
 export function sendJson(res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void {
-  const body = `${JSON.stringify(value, null, 2)}\n`;
+  const body = `${jsonTextIndented(value)}\n`;
   res.writeHead(status, { ...headers, 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
   res.end(body);
 }

@@ -1,12 +1,14 @@
-import { readdir, stat } from 'node:fs/promises';
+import { lstat, readdir } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { UsageError } from '../../errors.js';
+import { oneLine } from '../cli/io.js';
 import { requestStreams, servedEndpoint } from '../../providers/registry.js';
 import { ENDPOINT_PATHS, loadCatalog, type CatalogEntry } from './catalog.js';
 import { chooseRecording } from './choose-recording.js';
 import { answerPreflight, setCorsHeaders } from './cors.js';
+import { checkLocalRequest, corsOriginsOf } from './local-requests.js';
 import { isLoopbackHost, originOf } from './loopback.js';
 import { sendError, sendFinalObject, sendJson, streamRecording, type PlaybackOptions } from './playback.js';
 import { readJsonBody } from './request-body.js';
@@ -20,8 +22,15 @@ export interface ReplayServerOptions extends PlaybackOptions {
   host?: string;
   /** Allow binding a non-loopback address (the recordings become reachable from the network). */
   allowRemote?: boolean;
+  /**
+   * Origins besides loopback ones (`http://localhost:*`, `http://127.0.0.1:*`, `http://[::1]:*`)
+   * whose pages may call the server (`--cors`). `null` never may.
+   */
+  corsOrigins?: readonly string[];
   /** Told about each answered request (the CLI logs them). */
   onRequest?: (info: ReplayRequestInfo) => void;
+  /** Told, in one line, about each recording skipped (unreadable, invalid) and each failure. Default: a line on stderr. */
+  onWarning?: (message: string) => void;
 }
 
 export interface ReplayRequestInfo {
@@ -52,9 +61,14 @@ const MAX_REQUEST_BYTES = 4 * 1024 * 1024;
  * clients (the OpenAI and Ollama SDKs, a browser page) can be run against recorded streams.
  * The recording is the one named by the `x-chunkwise-recording` header, else the first recorded
  * with the request's `model`, else the first that fits the endpoint. `GET /recordings` lists
- * them. Requests with `stream: false` get the final object. CORS is open.
+ * them. Requests with `stream: false` get the final object.
  *
- * @throws UsageError for a non-loopback `host` without `allowRemote`, or an unreadable folder.
+ * It answers only requests addressed to a loopback name (`Host`), and pages of loopback origins
+ * or of `corsOrigins` (see `local-requests.ts`); it reads only the recordings in `dir` itself,
+ * never a link out of it. A file it cannot serve is skipped with one warning.
+ *
+ * @throws UsageError for a non-loopback `host` without `allowRemote`, a bad `corsOrigins`
+ * entry, or an unreadable folder.
  * @example
  * ```ts
  * const server = await createReplayServer({ dir: 'recordings', instant: true });
@@ -70,15 +84,24 @@ export async function createReplayServer(options: ReplayServerOptions): Promise<
   if (!options.allowRemote && !isLoopbackHost(host)) {
     throw new UsageError(`Refusing to listen on ${host}: not a loopback address (pass --allow-remote / allowRemote to serve the network)`);
   }
+  const policy = { corsOrigins: corsOriginsOf(options.corsOrigins ?? []), anyHost: options.allowRemote === true };
+  const onWarning = options.onWarning ?? ((message: string) => process.stderr.write(`chunkwise serve: ${oneLine(message)}\n`));
+  // Each problem is told once, not on every reload of the folder.
+  const told = new Set<string>();
+  const warn = (message: string) => {
+    if (told.has(message)) return;
+    told.add(message);
+    onWarning(message);
+  };
   const dir = options.dir;
-  let catalog = await loadCatalog(dir);
+  let catalog = await loadCatalog(dir, warn);
   let loaded = await folderSignature(dir);
 
   // Recordings added, removed or rewritten while the server runs are picked up on the next request.
   const currentCatalog = async (): Promise<CatalogEntry[]> => {
     const signature = await folderSignature(dir);
     if (signature !== loaded) {
-      catalog = await loadCatalog(dir);
+      catalog = await loadCatalog(dir, warn);
       loaded = signature;
     }
     return catalog;
@@ -86,7 +109,12 @@ export async function createReplayServer(options: ReplayServerOptions): Promise<
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const method = req.method ?? 'GET';
-    const path = new URL(req.url ?? '/', 'http://x').pathname.replace(/\/+$/, '') || '/';
+    const checked = checkLocalRequest(req, policy);
+    if ('status' in checked) {
+      sendError(res, checked.status, checked.message);
+      return options.onRequest?.({ method, path: req.url ?? '', status: checked.status });
+    }
+    const path = checked.path.replace(/\/+$/, '') || '/';
     const log = (status: number, extra: Partial<ReplayRequestInfo> = {}) => options.onRequest?.({ method, path, status, ...extra });
     if (method === 'OPTIONS') return answerPreflight(req, res);
     setCorsHeaders(req, res);
@@ -108,8 +136,8 @@ export async function createReplayServer(options: ReplayServerOptions): Promise<
     }
     const body = await readJsonBody(req, MAX_REQUEST_BYTES);
     if ('error' in body) {
-      sendError(res, 400, body.error);
-      return log(400);
+      sendError(res, body.status, body.error);
+      return log(body.status);
     }
     const request = body.value as { model?: unknown; stream?: unknown } | undefined;
     const header = req.headers['x-chunkwise-recording'];
@@ -129,7 +157,9 @@ export async function createReplayServer(options: ReplayServerOptions): Promise<
 
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
-      if (!res.headersSent) sendError(res, 500, error instanceof Error ? error.message : String(error));
+      // The reason goes to the log, not to the client: it may name files and folders.
+      warn(`a request failed: ${error instanceof Error ? error.message : String(error)}`);
+      if (!res.headersSent) sendError(res, 500, 'the replay server could not answer (its log says why)');
       else res.destroy();
     });
   });
@@ -167,7 +197,8 @@ function listing(entry: CatalogEntry) {
 async function folderSignature(dir: string): Promise<string> {
   try {
     const names = (await readdir(dir)).sort();
-    const stats = await Promise.all(names.map((name) => stat(join(dir, name)).then((s) => `${name}:${s.size}:${s.mtimeMs}`, () => name)));
+    // lstat: a link is not followed, its target may be outside the folder.
+    const stats = await Promise.all(names.map((name) => lstat(join(dir, name)).then((s) => `${name}:${s.size}:${s.mtimeMs}`, () => name)));
     return stats.join('|');
   } catch (error) {
     throw new UsageError(`Cannot read recordings folder ${dir}: ${(error as Error).message}`, { cause: error });

@@ -11,7 +11,7 @@ import type { Recording } from '../../replay/recording.js';
 import { RECORDING_EXTENSIONS, transportFromContentType } from '../../transports/transport-table.js';
 import type { RecordingStore } from '../../testing/recording-store.js';
 import type { NamedRecording } from '../../testing/types.js';
-import { listRecordings, readRecording, sidecarPathOf, writeRecording } from '../recording-files.js';
+import { RECORDING_FILE_MODE, folderModeFor, listRecordings, readRecording, sidecarPathOf, writeRecording, type WriteRecordingOptions } from '../recording-files.js';
 
 const SIDECAR_OF_BODY = new RegExp(`(?:${RECORDING_EXTENSIONS.map((e) => e.replace('.', '\\.')).join('|')})\\.json$`, 'i');
 
@@ -23,7 +23,7 @@ const SIDECAR_OF_BODY = new RegExp(`(?:${RECORDING_EXTENSIONS.map((e) => e.repla
  * const recordings = await fileRecordingStore('test/recordings').load(false);
  * ```
  */
-export function fileRecordingStore(dir: string): RecordingStore {
+export function fileRecordingStore(dir: string, options: WriteRecordingOptions = {}): RecordingStore {
   return {
     where: dir,
     async load(missingOk) {
@@ -40,7 +40,7 @@ export function fileRecordingStore(dir: string): RecordingStore {
     },
     async ensureWritable() {
       try {
-        await mkdir(dir, { recursive: true });
+        await mkdir(dir, { recursive: true, mode: folderModeFor(options.fileMode ?? RECORDING_FILE_MODE) });
         await access(dir, constants.W_OK);
       } catch (error) {
         throw new UsageError(`recordingFetch cannot record into ${dir}: ${reason(error)}`, { cause: error });
@@ -55,7 +55,7 @@ export function fileRecordingStore(dir: string): RecordingStore {
         await rm(join(dir, name + other), { force: true });
         await rm(sidecarPathOf(join(dir, name + other)), { force: true });
       }
-      await writeRecording(bodyPath, recording);
+      await writeRecording(bodyPath, recording, options);
       return bodyPath;
     },
   };

@@ -1,5 +1,6 @@
 import { createRecordingFetch } from '../../testing/recording-fetch.js';
 import type { RecordingFetch, RecordingFetchOptions } from '../../testing/types.js';
+import { checkFileMode } from '../recording-files.js';
 import { fileRecordingStore } from './file-store.js';
 
 /**
@@ -13,5 +14,7 @@ import { fileRecordingStore } from './file-store.js';
  * ```
  */
 export function recordingFetch(options: RecordingFetchOptions = {}): RecordingFetch {
-  return createRecordingFetch(options, fileRecordingStore);
+  const { fileMode } = options;
+  if (fileMode !== undefined) checkFileMode('recordingFetch: fileMode', fileMode);
+  return createRecordingFetch(options, (dir) => fileRecordingStore(dir, fileMode === undefined ? {} : { fileMode }));
 }
