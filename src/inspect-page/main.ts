@@ -4,7 +4,7 @@
  */
 import type { TypingPhase } from '../index.js';
 import { $, h, ms, PROBABILITY_BANDS, visibleText } from './dom.js';
-import { displayTokens, effectOf, timingStats, type InspectedChoice, type Inspection } from './model.js';
+import { displayTokens, effectOf, errorMessage, timingStats, type InspectedChoice, type Inspection } from './model.js';
 import { followLive, inspectFiles } from './sources.js';
 import { jsonTree } from './views/json-tree.js';
 import { drawRateChart, drawTimeline, messageAt } from './views/timeline.js';
@@ -78,7 +78,7 @@ const rawList = new VirtualList({
     const inspection = current!.inspection;
     const message = inspection.messages[i]!;
     row.classList.add(`raw-${message.kind}`);
-    if (inspection.error && inspection.error.offset >= message.start && inspection.error.offset < Math.max(message.end, message.start + 1)) row.classList.add('raw-error');
+    if (i === errorMessage(inspection)) row.classList.add('raw-error');
     const bytes = inspection.body.subarray(message.start, Math.min(message.end, message.start + 240));
     row.append(
       h('span', { class: 'c-num', text: String(i) }),
@@ -268,7 +268,7 @@ function renderError(inspection: Inspection): void {
   const error = inspection.error;
   box.hidden = !error;
   if (!error) return box.replaceChildren();
-  const message = inspection.messages.findIndex((m) => error.offset >= m.start && error.offset < m.end);
+  const message = errorMessage(inspection);
   box.replaceChildren(
     h('div', { class: 'error-head' }, h('strong', { text: `${error.name} (${error.code})` }), ` at ${inspection.timed ? ms(error.at) : 'the end'}, byte ${error.offset.toLocaleString()}`),
     h('div', { class: 'error-message', 'data-testid': 'error-message', text: error.message }),
@@ -386,6 +386,9 @@ function show(entry: Entry): void {
   selectedEvent = -1;
   selectedMessage = -1;
   drawnKey = '';
+  // The lists still count the previous stream's rows: empty them before they redraw.
+  eventList.setCount(0);
+  rawList.setCount(0);
   eventList.select(-1);
   rawList.select(-1);
   schedule();

@@ -172,7 +172,7 @@ export class Tooltip {
     const rows: HTMLElement[] = [];
     const head = document.createElement('div');
     head.className = 'tip-head';
-    head.textContent = JSON.stringify(token.text);
+    head.textContent = JSON.stringify(token.text) + (token.wire === undefined ? '' : `  (sent as ${JSON.stringify(token.wire)})`);
     rows.push(head);
     if (withLogprobs && token.logprob !== undefined) {
       const p = document.createElement('div');
