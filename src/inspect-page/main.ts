@@ -25,6 +25,7 @@ let selectedMessage = -1;
 let drawnVersion = -1;
 let drawnKey = '';
 let lastChartDraw = 0;
+let rateDrawn = { key: '', peakRate: 0 };
 let ids = 0;
 const decoder = new TextDecoder();
 
@@ -213,7 +214,11 @@ function drawCharts(now: boolean): void {
   const inspection = current.inspection;
   const timeline = $<HTMLCanvasElement>('#timeline');
   drawTimeline(timeline, inspection, { selectedMessage });
-  const rate = drawRateChart($<HTMLCanvasElement>('#rate'), inspection);
+  // The rate chart does not show the selection: it is redrawn only when the stream or its size changed.
+  const rateCanvas = $<HTMLCanvasElement>('#rate');
+  const key = `${inspection.id}:${inspection.version}:${rateCanvas.clientWidth}x${rateCanvas.clientHeight}:${document.documentElement.dataset.theme}`;
+  if (key !== rateDrawn.key) rateDrawn = { key, peakRate: drawRateChart(rateCanvas, inspection).peakRate };
+  const rate = rateDrawn;
   // What the canvas shows, in words: for screen readers, and for the browser test.
   const stalls = timingStats(inspection).stalls;
   Object.assign(timeline.dataset, {

@@ -425,7 +425,24 @@ export function displayTokens(choice: InspectedChoice): { tokens: InspectedToken
  * Gaps between consecutive token arrivals (ms), and stalls: silences longer than
  * `max(minStallMs, 8 × the median gap)` between any two messages.
  */
-export function timingStats(inspection: Inspection, minStallMs = 1000): { gaps: Float64Array; stalls: Array<{ from: number; to: number }>; medianGap: number } {
+export interface TimingStats {
+  gaps: Float64Array;
+  stalls: Array<{ from: number; to: number }>;
+  medianGap: number;
+}
+
+// The page asks for these several times a frame; on a long stream each pass sorts every gap.
+const statsCache = new WeakMap<Inspection, { version: number; minStallMs: number; stats: TimingStats }>();
+
+export function timingStats(inspection: Inspection, minStallMs = 1000): TimingStats {
+  const cached = statsCache.get(inspection);
+  if (cached && cached.version === inspection.version && cached.minStallMs === minStallMs) return cached.stats;
+  const stats = computeTimingStats(inspection, minStallMs);
+  statsCache.set(inspection, { version: inspection.version, minStallMs, stats });
+  return stats;
+}
+
+function computeTimingStats(inspection: Inspection, minStallMs: number): TimingStats {
   const times = inspection.tokenTimes;
   const gaps = new Float64Array(Math.max(0, times.length - 1));
   for (let i = 1; i < times.length; i++) gaps[i - 1] = times[i]! - times[i - 1]!;
