@@ -20,6 +20,11 @@ export function fromBase64(text: string): Uint8Array {
 
 /** Work done between two yields to the page: a long recording fills in without freezing it. */
 const SLICE_MS = 40;
+/**
+ * When the page redraws while catching up: after 1 s, then twice as long each time, since each
+ * redraw costs time in proportion to what has arrived (a handful of redraws in all).
+ */
+const FIRST_PROGRESS_MS = 1000;
 
 const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
@@ -38,10 +43,17 @@ async function feedPieces(inspection: Inspection, body: Uint8Array, pieces: Reco
     return;
   }
   let sliceStart = performance.now();
+  let shown = sliceStart;
+  let interval = FIRST_PROGRESS_MS;
   for (const piece of pieces) {
     inspection.feed(body.subarray(piece.offset, piece.offset + piece.length), piece.at);
-    if (performance.now() - sliceStart > SLICE_MS) {
-      progress?.();
+    const now = performance.now();
+    if (now - sliceStart > SLICE_MS) {
+      if (now - shown > interval) {
+        progress?.();
+        shown = now;
+        interval *= 2;
+      }
       await nextTask();
       sliceStart = performance.now();
     }

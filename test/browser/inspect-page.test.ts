@@ -130,6 +130,8 @@ describe.runIf(chromiumPresent())('the chunkwise inspect page in headless Chromi
       expect(await page.getAttribute('html', 'data-theme')).toBe(scheme);
       await page.hover(`#content .tok[data-i="${unlikely}"]`);
       await page.screenshot({ path: join(SCREENSHOTS, `inspect-${scheme}.png`), fullPage: true });
+      // The README's picture (docs/inspect-dark.png is a copy of the dark one): the top of the page.
+      await page.screenshot({ path: join(SCREENSHOTS, `inspect-${scheme}-top.png`), clip: { x: 0, y: 0, width: 1280, height: 900 } });
     }
     await page.close();
   }, 60_000);
