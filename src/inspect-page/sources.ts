@@ -7,7 +7,7 @@ import { createInspection, type Inspection } from './model.js';
 
 /** What the server sends on `api/live` (see src/node/inspect/live-feed.ts). */
 export type LiveMessage =
-  | { type: 'request'; id: string; label: string; meta: RecordingMeta; body: string; pieces: RecordingPiece[]; end?: RecordingEnd; timed: boolean; savable: boolean }
+  | { type: 'request'; id: string; label: string; meta: RecordingMeta; size: number; pieces: RecordingPiece[]; end?: RecordingEnd; timed: boolean; savable: boolean }
   | { type: 'piece'; id: string; at: number; data: string }
   | { type: 'end'; id: string; end: RecordingEnd };
 
@@ -94,7 +94,10 @@ export function followLive(url: string, handlers: LiveHandlers): void {
       byId.set(data.id, inspection);
       handlers.added(inspection, data.savable);
       later(data.id, async () => {
-        await feedPieces(inspection, fromBase64(data.body), data.pieces, () => handlers.changed(inspection));
+        // The bytes so far come as they are; the ones after `size` follow as pieces on the feed.
+        const response = await fetch(`api/requests/${encodeURIComponent(data.id)}/body`);
+        const body = new Uint8Array(await response.arrayBuffer()).subarray(0, data.size);
+        await feedPieces(inspection, body, data.pieces, () => handlers.changed(inspection));
         if (data.end) inspection.finish(data.end);
         handlers.changed(inspection);
       });

@@ -1,8 +1,10 @@
 import { mkdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createReplayServer, readRecording, type ReplayServer } from '../../src/node.js';
+import { readRecording } from '../../src/node.js';
 import { createInspectServer, type InspectServer } from '../../src/node/inspect/server.js';
 import { RECORDINGS, ROOT, runCli } from '../cli/run-cli.js';
 import { chromiumPresent, launchChromium, type LaunchedChromium } from '../helpers/chromium.js';
@@ -173,8 +175,20 @@ describe.runIf(chromiumPresent())('the chunkwise inspect page in headless Chromi
   }, 60_000);
 
   it('shows a request sent through --upstream live, as it streams, then the same object as `assemble`', async () => {
-    const replay: ReplayServer = await createReplayServer({ dir: RECORDINGS, tokensPerSecond: 25 });
-    const server = await createInspectServer({ upstream: new URL(`${replay.url}/v1`) });
+    // A tiny upstream that sends the first half of a recording's messages, then the rest when told.
+    const file = join(RECORDINGS, 'openai-logprobs.sse');
+    const messages = readFileSync(file, 'utf8').split(/(?<=\n\n)/);
+    const half = Math.floor(messages.length / 2);
+    let sendRest: () => void = () => {};
+    const rest = new Promise<void>((resolve) => (sendRest = resolve));
+    const upstream = createServer((req, res) => {
+      req.resume();
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write(messages.slice(0, half).join(''));
+      void rest.then(() => res.end(messages.slice(half).join('')));
+    });
+    await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+    const server = await createInspectServer({ upstream: new URL(`http://127.0.0.1:${(upstream.address() as AddressInfo).port}/v1`) });
     servers.push(server);
     try {
       const { page, problems } = await newPage();
@@ -182,27 +196,28 @@ describe.runIf(chromiumPresent())('the chunkwise inspect page in headless Chromi
       await page.waitForSelector('#waiting:not([hidden])');
       const response = fetch(`${server.origin}/v1/chat/completions`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-chunkwise-recording': 'openai-logprobs' },
+        headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ model: 'any', stream: true, messages: [{ role: 'user', content: 'Hi' }] }),
       }).then((r) => r.arrayBuffer());
-      // Some tokens are on the page while the answer is still coming.
+      const expected = await assembled(file);
+      const content = expected.json.choices[0].message.content as string;
+      // The first half is on the page while the answer is still open.
       await page.waitForFunction(() => document.body.dataset.ready === 'streaming' && (document.querySelector('#content .tokens')?.textContent ?? '').length > 0, undefined, { timeout: 20_000 });
       const midway = (await page.textContent('#content .tokens'))!;
+      expect(content.startsWith(midway) && midway.length < content.length).toBe(true);
+      expect(await page.getAttribute('[data-testid="phase"]', 'data-phase')).toBe('writing');
+      sendRest();
       await response;
       await page.waitForSelector('body[data-ready="true"]', { timeout: 20_000 });
-      const expected = await assembled(join(RECORDINGS, 'openai-logprobs.sse'));
-      const content = expected.json.choices[0].message.content as string;
-      expect(content.startsWith(midway) && midway.length < content.length).toBe(true);
       expect(await page.textContent('#content .tokens')).toBe(content);
-      const states = await page.evaluate(() => (window as any).__readyStates as string[]);
-      expect(states.indexOf('streaming')).toBeLessThan(states.indexOf('true'));
       expect(await finalOnPage(page)).toEqual(expected.json);
       expect(await page.textContent('.request-label')).toBe('POST /v1/chat/completions');
       expect(await page.isVisible('.request .save')).toBe(true);
       expect(problems).toEqual([]);
       await page.close();
     } finally {
-      await replay.close();
+      sendRest();
+      await new Promise((resolve) => upstream.close(resolve));
     }
   }, 60_000);
 
