@@ -93,7 +93,7 @@ export async function measure(size) {
       await interaction(page, 'PageUp in the event list', key('#events-panel .vlist', 'PageUp')),
       await interaction(page, 'End in the wire bytes', key('#raw-panel .vlist', 'End')),
       await interaction(page, 'scroll the text to the middle', `const t = document.querySelector('#content .tokens'); t.scrollTop = t.scrollHeight / 2;`),
-      await interaction(page, '→ to the next token', key('#content .tokens', 'ArrowRight')),
+      await interaction(page, '→ in the text (starts at the first token in view)', key('#content .tokens', 'ArrowRight')),
       await interaction(page, 'Enter on a token (select its event)', key('#content .tokens', 'Enter')),
       await interaction(page, 'n (next event)', key('body', 'n')),
     ];

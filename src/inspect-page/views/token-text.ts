@@ -140,13 +140,32 @@ export class TokenText {
 
   private onKey(event: KeyboardEvent): void {
     const moves: Record<string, number> = { ArrowRight: 1, ArrowLeft: -1, ArrowDown: 10, ArrowUp: -10 };
-    if (event.key in moves) this.activate(Math.max(0, Math.min(this.rendered - 1, (this.active < 0 ? -1 : this.active) + moves[event.key]!)), false);
+    // The first move starts at the first token in view, not at the top of a long text.
+    if (event.key in moves && this.active < 0) this.activate(this.firstInView(), false);
+    else if (event.key in moves) this.activate(Math.max(0, Math.min(this.rendered - 1, this.active + moves[event.key]!)), false);
     else if (event.key === 'Home') this.activate(0, false);
     else if (event.key === 'End') this.activate(this.rendered - 1, false);
     else if (event.key === 'Enter' && this.active >= 0) this.activate(this.active, true);
     else if (event.key === 'Escape') this.options.tooltip.hide();
     else return;
     event.preventDefault();
+  }
+
+  private firstInView(): number {
+    const top = this.element.getBoundingClientRect().top;
+    let lo = 0;
+    let hi = this.blocks.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.blocks[mid]!.getBoundingClientRect().bottom <= top) lo = mid + 1;
+      else hi = mid;
+    }
+    const block = this.blocks[lo];
+    if (!block) return 0;
+    this.upgrade(block);
+    const spans = [...block.children] as HTMLElement[];
+    const first = spans.find((span) => span.getBoundingClientRect().bottom > top);
+    return Number((first ?? spans[0])?.dataset.i ?? 0);
   }
 
   private showTip(index: number, anchor: HTMLElement): void {
