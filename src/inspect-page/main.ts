@@ -223,6 +223,7 @@ function drawCharts(now: boolean): void {
   const stalls = timingStats(inspection).stalls;
   Object.assign(timeline.dataset, {
     messages: String(inspection.messages.length),
+    events: String(inspection.events.length),
     keepAlives: String(inspection.messages.filter((m) => m.kind === 'comment').length),
     firstByte: String(inspection.firstByteAt ?? ''),
     firstToken: String(inspection.firstTokenAt ?? ''),

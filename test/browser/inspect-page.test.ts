@@ -4,6 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lastValueFrom, toArray } from 'rxjs';
+import { streamEvents } from '../../src/index.js';
 import { readRecording } from '../../src/node.js';
 import { createInspectServer, type InspectServer } from '../../src/node/inspect/server.js';
 import { RECORDINGS, ROOT, runCli } from '../cli/run-cli.js';
@@ -80,6 +82,9 @@ describe.runIf(chromiumPresent())('the chunkwise inspect page in headless Chromi
     const messages = body.split('\n\n').filter((m) => m.trim() !== '');
     const timeline = await page.$eval('#timeline', (c) => ({ ...(c as HTMLElement).dataset, width: (c as HTMLCanvasElement).width }) as Record<string, string | number>);
     expect(Number(timeline.messages)).toBe(messages.length);
+    // Every public event the library emits for these bytes (in Node, from the source build) is on the timeline.
+    const events = await lastValueFrom(streamEvents(recording.body, { partialArguments: true }).pipe(toArray()));
+    expect(Number(timeline.events)).toBe(events.length);
     expect(Number(timeline.keepAlives)).toBe(messages.filter((m) => m.startsWith(':')).length);
     expect(Number(timeline.firstByte)).toBe(recording.pieces![0]!.at);
     expect(timeline.phases).toBe('waiting,writing,tool,done');
