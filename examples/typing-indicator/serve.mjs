@@ -48,5 +48,5 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const responses = await createReplayServer({ dir: join(ROOT, 'recordings', 'responses'), port: 8788, tokensPerSecond: 15 });
   const page = await startStaticServer({ port: 8080 });
   const at = (server) => `${page.url}/examples/typing-indicator/?server=${encodeURIComponent(server.url)}`;
-  console.log(`replay server: ${replay.url}\npage: ${at(replay)}\nResponses API recordings: ${at(responses)}`);
+  console.log(`replay server: ${replay.url}\npage: ${at(replay)}\nResponses API recordings: ${at(responses)}\nchat demo: ${page.url}/examples/chat/`);
 }

@@ -4,7 +4,7 @@
  */
 import type { TypingPhase } from '../index.js';
 import { $, h, ms, PROBABILITY_BANDS, visibleText } from './dom.js';
-import { displayTokens, effectOf, timingStats, type InspectedChoice, type Inspection } from './model.js';
+import { displayTokens, effectOf, errorMessage, timingStats, type InspectedChoice, type Inspection } from './model.js';
 import { followLive, inspectFiles } from './sources.js';
 import { jsonTree } from './views/json-tree.js';
 import { drawRateChart, drawTimeline, messageAt } from './views/timeline.js';
@@ -25,6 +25,7 @@ let selectedMessage = -1;
 let drawnVersion = -1;
 let drawnKey = '';
 let lastChartDraw = 0;
+let rateDrawn = { key: '', peakRate: 0 };
 let ids = 0;
 const decoder = new TextDecoder();
 
@@ -78,7 +79,7 @@ const rawList = new VirtualList({
     const inspection = current!.inspection;
     const message = inspection.messages[i]!;
     row.classList.add(`raw-${message.kind}`);
-    if (inspection.error && inspection.error.offset >= message.start && inspection.error.offset < Math.max(message.end, message.start + 1)) row.classList.add('raw-error');
+    if (i === errorMessage(inspection)) row.classList.add('raw-error');
     const bytes = inspection.body.subarray(message.start, Math.min(message.end, message.start + 240));
     row.append(
       h('span', { class: 'c-num', text: String(i) }),
@@ -213,11 +214,16 @@ function drawCharts(now: boolean): void {
   const inspection = current.inspection;
   const timeline = $<HTMLCanvasElement>('#timeline');
   drawTimeline(timeline, inspection, { selectedMessage });
-  const rate = drawRateChart($<HTMLCanvasElement>('#rate'), inspection);
+  // The rate chart does not show the selection: it is redrawn only when the stream or its size changed.
+  const rateCanvas = $<HTMLCanvasElement>('#rate');
+  const key = `${inspection.id}:${inspection.version}:${rateCanvas.clientWidth}x${rateCanvas.clientHeight}:${document.documentElement.dataset.theme}`;
+  if (key !== rateDrawn.key) rateDrawn = { key, peakRate: drawRateChart(rateCanvas, inspection).peakRate };
+  const rate = rateDrawn;
   // What the canvas shows, in words: for screen readers, and for the browser test.
   const stalls = timingStats(inspection).stalls;
   Object.assign(timeline.dataset, {
     messages: String(inspection.messages.length),
+    events: String(inspection.events.length),
     keepAlives: String(inspection.messages.filter((m) => m.kind === 'comment').length),
     firstByte: String(inspection.firstByteAt ?? ''),
     firstToken: String(inspection.firstTokenAt ?? ''),
@@ -268,7 +274,7 @@ function renderError(inspection: Inspection): void {
   const error = inspection.error;
   box.hidden = !error;
   if (!error) return box.replaceChildren();
-  const message = inspection.messages.findIndex((m) => error.offset >= m.start && error.offset < m.end);
+  const message = errorMessage(inspection);
   box.replaceChildren(
     h('div', { class: 'error-head' }, h('strong', { text: `${error.name} (${error.code})` }), ` at ${inspection.timed ? ms(error.at) : 'the end'}, byte ${error.offset.toLocaleString()}`),
     h('div', { class: 'error-message', 'data-testid': 'error-message', text: error.message }),
@@ -386,6 +392,9 @@ function show(entry: Entry): void {
   selectedEvent = -1;
   selectedMessage = -1;
   drawnKey = '';
+  // The lists still count the previous stream's rows: empty them before they redraw.
+  eventList.setCount(0);
+  rawList.setCount(0);
   eventList.select(-1);
   rawList.select(-1);
   schedule();

@@ -48,7 +48,10 @@ export interface InspectedEvent {
 }
 
 export interface InspectedToken {
+  /** The text it adds (a token that ends inside a UTF-8 character adds it with the next one). */
   text: string;
+  /** The token as the server named it, when that differs from `text` (`bytes:\xf0\x9f`). */
+  wire?: string;
   /** Index of the event that carried it. */
   event: number;
   logprob?: number;
@@ -139,6 +142,8 @@ export function createInspection(id: string, meta: RecordingMeta = {}, options: 
   let phase: TypingPhase = { phase: 'waiting' };
   const toolNames = new Map<number, string>();
   const decoder = new TextDecoder();
+  /** Per choice: a token's `bytes` may end inside a character, finished by the next token's. */
+  const tokenDecoders = new Map<number, TextDecoder>();
 
   const inspection: Inspection = {
     id,
@@ -234,7 +239,8 @@ export function createInspection(id: string, meta: RecordingMeta = {}, options: 
         const { token, logprob, top_logprobs } = event.token;
         record.fields = { kind: event.kind, position: event.position, token, logprob };
         if (event.kind === 'content') {
-          choice!.logprobs.push({ text: token, event: n, logprob, top: (top_logprobs ?? []).map((t) => ({ token: t.token, logprob: t.logprob })) });
+          const text = tokenText(event.choice, token, event.token.bytes);
+          choice!.logprobs.push({ text, ...(text === token ? {} : { wire: token }), event: n, logprob, top: (top_logprobs ?? []).map((t) => ({ token: t.token, logprob: t.logprob })) });
         }
         break;
       }
@@ -283,6 +289,13 @@ export function createInspection(id: string, meta: RecordingMeta = {}, options: 
       phase = next;
       inspection.phases.push({ at: currentAt, message: messageNow(), phase });
     }
+  }
+
+  function tokenText(choiceIndex: number, token: string, bytes: number[] | null | undefined): string {
+    if (!bytes?.length) return token;
+    let tokenDecoder = tokenDecoders.get(choiceIndex);
+    if (!tokenDecoder) tokenDecoders.set(choiceIndex, (tokenDecoder = new TextDecoder()));
+    return tokenDecoder.decode(Uint8Array.from(bytes), { stream: true });
   }
 
   const messageNow = () => (currentMessage >= 0 ? currentMessage : inspection.messages.length);
@@ -393,6 +406,15 @@ function samePhase(a: TypingPhase, b: TypingPhase): boolean {
   return a.phase === b.phase && (a.phase !== 'tool' || (b.phase === 'tool' && a.index === b.index && a.name === b.name));
 }
 
+/** The message an error's byte offset falls in; an error at the very end belongs to the last message. */
+export function errorMessage(inspection: Inspection): number {
+  const error = inspection.error;
+  if (!error) return -1;
+  const messages = inspection.messages;
+  const i = messages.findIndex((m) => error.offset >= m.start && error.offset < m.end);
+  return i >= 0 ? i : messages.length && error.offset >= messages.at(-1)!.end ? messages.length - 1 : -1;
+}
+
 /** Content tokens as the page colours them: the logprob tokens when the server sent them, else the deltas. */
 export function displayTokens(choice: InspectedChoice): { tokens: InspectedToken[]; withLogprobs: boolean } {
   if (choice.logprobs.length) return { tokens: choice.logprobs, withLogprobs: true };
@@ -403,7 +425,24 @@ export function displayTokens(choice: InspectedChoice): { tokens: InspectedToken
  * Gaps between consecutive token arrivals (ms), and stalls: silences longer than
  * `max(minStallMs, 8 × the median gap)` between any two messages.
  */
-export function timingStats(inspection: Inspection, minStallMs = 1000): { gaps: Float64Array; stalls: Array<{ from: number; to: number }>; medianGap: number } {
+export interface TimingStats {
+  gaps: Float64Array;
+  stalls: Array<{ from: number; to: number }>;
+  medianGap: number;
+}
+
+// The page asks for these several times a frame; on a long stream each pass sorts every gap.
+const statsCache = new WeakMap<Inspection, { version: number; minStallMs: number; stats: TimingStats }>();
+
+export function timingStats(inspection: Inspection, minStallMs = 1000): TimingStats {
+  const cached = statsCache.get(inspection);
+  if (cached && cached.version === inspection.version && cached.minStallMs === minStallMs) return cached.stats;
+  const stats = computeTimingStats(inspection, minStallMs);
+  statsCache.set(inspection, { version: inspection.version, minStallMs, stats });
+  return stats;
+}
+
+function computeTimingStats(inspection: Inspection, minStallMs: number): TimingStats {
   const times = inspection.tokenTimes;
   const gaps = new Float64Array(Math.max(0, times.length - 1));
   for (let i = 1; i < times.length; i++) gaps[i - 1] = times[i]! - times[i - 1]!;

@@ -1,35 +1,22 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createReplayServer, type ReplayServer } from '../../src/node.js';
 import { RECORDINGS, ROOT, runCli } from '../cli/run-cli.js';
+import { chromiumPresent, launchChromium, type LaunchedChromium } from '../helpers/chromium.js';
 
 // The page imports the built bundle (/dist/index.js): `npm test` builds it first.
-// Prerequisite: Debian's Chromium at /usr/bin/chromium (`apt-get install -y chromium`; README, Tests).
-// Locally the file skips with one line when it is missing; under CI=true it must run, so it fails.
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
-const inCi = process.env.CI === 'true' || process.env.CI === '1';
-if (!hasChromium && !inCi) console.warn(`skipping the real-browser test: no Chromium at ${CHROMIUM} (apt-get install -y chromium)`);
+// Chromium: test/helpers/chromium.ts (skips locally with one line when missing, never under CI=true).
 
-describe.runIf(!hasChromium && inCi)('the real-browser test under CI', () => {
-  it('finds Chromium (CI=true never skips it)', () => {
-    expect.fail(`CI=true but there is no Chromium at ${CHROMIUM}: install it with apt-get install -y chromium`);
-  });
-});
-
-describe.runIf(hasChromium)('the pages in headless Chromium', () => {
+describe.runIf(chromiumPresent())('the pages in headless Chromium', () => {
+  let chromium: LaunchedChromium;
   let browser: BrowserContext;
   let replay: ReplayServer;
   let responsesReplay: ReplayServer;
   let site: { url: string; close(): Promise<void> };
-  let profile: string;
 
   beforeAll(async () => {
-    profile = mkdtempSync(join(tmpdir(), 'chunkwise-chromium-'));
     const { startStaticServer } = (await import(pathToFileURL(join(ROOT, 'examples/typing-indicator/serve.mjs')).href)) as {
       startStaticServer(options?: { root?: string }): Promise<{ url: string; close(): Promise<void> }>;
     };
@@ -37,20 +24,15 @@ describe.runIf(hasChromium)('the pages in headless Chromium', () => {
     // Untimed recordings play at an even pace, so the page sees tokens arrive one by one.
     replay = await createReplayServer({ dir: RECORDINGS, tokensPerSecond: 40 });
     responsesReplay = await createReplayServer({ dir: `${RECORDINGS}/responses`, tokensPerSecond: 40 });
-    // A fresh profile each run; Playwright takes it as launchPersistentContext's folder rather than `--user-data-dir`.
-    browser = await chromium.launchPersistentContext(profile, {
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    chromium = (await launchChromium())!;
+    browser = chromium.context;
   }, 60_000);
 
   afterAll(async () => {
-    await browser?.close();
+    await chromium?.close();
     await replay?.close();
     await responsesReplay?.close();
     await site?.close();
-    rmSync(profile, { recursive: true, force: true });
   });
 
   async function openPage(recording: string, server: ReplayServer = replay): Promise<Page> {

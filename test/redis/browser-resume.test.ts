@@ -1,42 +1,36 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assemble } from '../../src/index.js';
 import { publish } from '../../src/redis.js';
 import { RECORDINGS } from '../cli/run-cli.js';
+import { chromiumPresent, launchChromium, type LaunchedChromium } from '../helpers/chromium.js';
 import { CLIENTS } from './clients.js';
 import { gatedRecording } from './gated-source.js';
 import { startInstance, startProxy, type Instance, type RoundRobinProxy } from './instances.js';
 import { skipWithoutRedis, startRedis, type RedisServer } from './redis-server.js';
 
 // The instances import the built bundle (dist/redis.js): `npm test` builds it first.
-describe.skipIf(skipWithoutRedis)('a real Chromium EventSource resumes on another instance after the connection is cut', () => {
+describe.skipIf(skipWithoutRedis || !chromiumPresent())('a real Chromium EventSource resumes on another instance after the connection is cut', () => {
   let server: RedisServer;
   let instances: Instance[];
   let proxy: RoundRobinProxy;
+  let chromium: LaunchedChromium;
   let browser: BrowserContext;
-  let profile: string;
 
   beforeAll(async () => {
     server = await startRedis();
     instances = await Promise.all([startInstance(server.url, 'a'), startInstance(server.url, 'b')]);
     proxy = await startProxy(instances.map((i) => i.port));
-    profile = mkdtempSync(join(tmpdir(), 'chunkwise-chromium-'));
-    browser = await chromium.launchPersistentContext(profile, {
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    chromium = (await launchChromium())!;
+    browser = chromium.context;
   }, 60_000);
 
   afterAll(async () => {
-    await browser?.close();
+    await chromium?.close();
     await proxy?.close();
     for (const i of instances ?? []) i.stop();
     await server?.stop();
-    if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
   it('starts on one instance, is cut mid-stream, reconnects with Last-Event-ID through the balancer and finishes on the other with the same text', async () => {

@@ -88,11 +88,44 @@ export interface TimelineMarks {
   selectedMessage: number;
 }
 
-// One piece: one drawing pass, lane after lane, over the same axis and colours.
+/** The drawn lanes of each canvas, so a new selection on a long stream only redraws its marker. */
+const drawn = new WeakMap<HTMLCanvasElement, { key: string; base: HTMLCanvasElement }>();
+
 export function drawTimeline(canvas: HTMLCanvasElement, inspection: Inspection, marks: TimelineMarks): void {
   const { ctx, width, height } = prepare(canvas);
   const c = colors(canvas);
   const axis = axisOf(inspection, width);
+  const key = `${inspection.id}:${inspection.version}:${canvas.width}x${canvas.height}:${c.fg}:${c.bg}`;
+  let cache = drawn.get(canvas);
+  if (cache?.key !== key) {
+    drawLanes(ctx, inspection, axis, width, height, c);
+    const base = cache?.base ?? document.createElement('canvas');
+    base.width = canvas.width;
+    base.height = canvas.height;
+    base.getContext('2d')!.drawImage(canvas, 0, 0);
+    drawn.set(canvas, (cache = { key, base }));
+  } else {
+    ctx.save();
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.drawImage(cache.base, 0, 0);
+    ctx.restore();
+  }
+
+  // The selected event's message.
+  if (marks.selectedMessage >= 0 && marks.selectedMessage < inspection.messages.length) {
+    const x = messageX(inspection, axis, marks.selectedMessage);
+    ctx.strokeStyle = c.fg;
+    ctx.lineWidth = 2;
+    ctx.beginPath();
+    ctx.moveTo(x, 2);
+    ctx.lineTo(x, height - 22);
+    ctx.stroke();
+    ctx.lineWidth = 1;
+  }
+}
+
+// One piece: one drawing pass, lane after lane, over the same axis and colours.
+function drawLanes(ctx: CanvasRenderingContext2D, inspection: Inspection, axis: Axis, width: number, height: number, c: Colors): void {
   const laneH = (height - 28) / LANES.length;
   const laneY = (lane: (typeof LANES)[number]) => 4 + LANES.indexOf(lane) * laneH;
   drawAxis(ctx, axis, 4, height - 22, width, c);
@@ -173,18 +206,6 @@ export function drawTimeline(canvas: HTMLCanvasElement, inspection: Inspection, 
     ctx.fillStyle = c.error;
     ctx.fillRect(x - 1.5, 4, 3, height - 26);
     ctx.fillText(`✕ ${inspection.error.code}`, Math.min(width - 60, x + 4), laneY('messages') + 11);
-  }
-
-  // The selected event's message.
-  if (marks.selectedMessage >= 0 && marks.selectedMessage < inspection.messages.length) {
-    const x = messageX(inspection, axis, marks.selectedMessage);
-    ctx.strokeStyle = c.fg;
-    ctx.lineWidth = 2;
-    ctx.beginPath();
-    ctx.moveTo(x, 2);
-    ctx.lineTo(x, height - 22);
-    ctx.stroke();
-    ctx.lineWidth = 1;
   }
 }
 

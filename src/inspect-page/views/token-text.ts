@@ -2,13 +2,17 @@
  * The text as the user saw it, token by token, coloured by probability when logprobs came.
  * Long texts are cut into blocks that hold plain text until they scroll into view, when their
  * tokens become spans: the layout is exact from the start and only visible tokens cost DOM
- * nodes. Keyboard: ←/→ move between tokens (their alternatives show), Enter selects the
+ * nodes. A block ends after a line break (from its 256th token on), so blocks can be CSS blocks
+ * without changing how the text wraps, and the browser skips laying out those off screen
+ * (`content-visibility: auto`): a long text costs no layout for what is not in view. Keyboard: ←/→ move between tokens (their alternatives show), Enter selects the
  * token's event, Home/End jump to the ends.
  */
 import type { InspectedToken } from '../model.js';
 import { percent, probabilityBand } from '../dom.js';
 
 const BLOCK = 256;
+/** A text with no line break is still cut, here (the only place a block adds a line break). */
+const MAX_BLOCK = 4096;
 
 export interface TokenTextOptions {
   label: string;
@@ -23,6 +27,9 @@ export class TokenText {
   private withLogprobs = false;
   private rendered = 0;
   private blocks: HTMLElement[] = [];
+  /** The first token of each block. */
+  private starts: number[] = [];
+  private lastClosed = true;
   private active = -1;
   private readonly observer: IntersectionObserver;
 
@@ -57,21 +64,30 @@ export class TokenText {
       this.active = -1;
       for (const block of this.blocks) this.observer.unobserve(block);
       this.blocks = [];
+      this.starts = [];
+      this.lastClosed = true;
       this.element.replaceChildren();
     }
     this.element.classList.toggle('has-logprobs', withLogprobs);
     while (this.rendered < tokens.length) {
-      const blockIndex = Math.floor(this.rendered / BLOCK);
-      let block = this.blocks[blockIndex];
-      if (!block) {
-        block = document.createElement('span');
-        block.className = 'tblock';
-        block.dataset.first = String(blockIndex * BLOCK);
-        this.blocks.push(block);
-        this.element.append(block);
-        this.observer.observe(block);
+      if (this.lastClosed) {
+        const created = document.createElement('div');
+        created.className = 'tblock';
+        created.dataset.block = String(this.blocks.length);
+        this.blocks.push(created);
+        this.starts.push(this.rendered);
+        this.element.append(created);
+        this.observer.observe(created);
+        this.lastClosed = false;
       }
-      const end = Math.min(tokens.length, (blockIndex + 1) * BLOCK);
+      const block = this.blocks.at(-1)!;
+      const first = this.starts.at(-1)!;
+      let end = this.rendered;
+      while (end < tokens.length && !this.lastClosed) {
+        const count = end - first + 1;
+        this.lastClosed = (count >= BLOCK && tokens[end]!.text.endsWith('\n')) || count >= MAX_BLOCK;
+        end++;
+      }
       if (block.dataset.upgraded) {
         for (let i = this.rendered; i < end; i++) block.append(this.span(i));
       } else {
@@ -81,6 +97,18 @@ export class TokenText {
       }
       this.rendered = end;
     }
+  }
+
+  /** The block holding token `index`. */
+  private blockOf(index: number): number {
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid]! <= index) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
   }
 
   /** Marks the token carried by `event` (when there is one) and scrolls to it. */
@@ -111,8 +139,9 @@ export class TokenText {
   private upgrade(block: HTMLElement): void {
     if (block.dataset.upgraded) return;
     block.dataset.upgraded = 'true';
-    const first = Number(block.dataset.first);
-    const end = Math.min(this.rendered, first + BLOCK);
+    const at = Number(block.dataset.block);
+    const first = this.starts[at]!;
+    const end = this.starts[at + 1] ?? this.rendered;
     const spans: HTMLElement[] = [];
     for (let i = first; i < end; i++) spans.push(this.span(i));
     block.replaceChildren(...spans);
@@ -120,10 +149,11 @@ export class TokenText {
   }
 
   private spanOf(index: number): HTMLElement | undefined {
-    const block = this.blocks[Math.floor(index / BLOCK)];
+    const at = this.blockOf(index);
+    const block = this.blocks[at];
     if (!block) return undefined;
     this.upgrade(block);
-    return block.children[index % BLOCK] as HTMLElement | undefined;
+    return block.children[index - this.starts[at]!] as HTMLElement | undefined;
   }
 
   private activate(index: number, select: boolean): void {
@@ -140,13 +170,32 @@ export class TokenText {
 
   private onKey(event: KeyboardEvent): void {
     const moves: Record<string, number> = { ArrowRight: 1, ArrowLeft: -1, ArrowDown: 10, ArrowUp: -10 };
-    if (event.key in moves) this.activate(Math.max(0, Math.min(this.rendered - 1, (this.active < 0 ? -1 : this.active) + moves[event.key]!)), false);
+    // The first move starts at the first token in view, not at the top of a long text.
+    if (event.key in moves && this.active < 0) this.activate(this.firstInView(), false);
+    else if (event.key in moves) this.activate(Math.max(0, Math.min(this.rendered - 1, this.active + moves[event.key]!)), false);
     else if (event.key === 'Home') this.activate(0, false);
     else if (event.key === 'End') this.activate(this.rendered - 1, false);
     else if (event.key === 'Enter' && this.active >= 0) this.activate(this.active, true);
     else if (event.key === 'Escape') this.options.tooltip.hide();
     else return;
     event.preventDefault();
+  }
+
+  private firstInView(): number {
+    const top = this.element.getBoundingClientRect().top;
+    let lo = 0;
+    let hi = this.blocks.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.blocks[mid]!.getBoundingClientRect().bottom <= top) lo = mid + 1;
+      else hi = mid;
+    }
+    const block = this.blocks[lo];
+    if (!block) return 0;
+    this.upgrade(block);
+    const spans = [...block.children] as HTMLElement[];
+    const first = spans.find((span) => span.getBoundingClientRect().bottom > top);
+    return Number((first ?? spans[0])?.dataset.i ?? 0);
   }
 
   private showTip(index: number, anchor: HTMLElement): void {
@@ -172,7 +221,7 @@ export class Tooltip {
     const rows: HTMLElement[] = [];
     const head = document.createElement('div');
     head.className = 'tip-head';
-    head.textContent = JSON.stringify(token.text);
+    head.textContent = JSON.stringify(token.text) + (token.wire === undefined ? '' : `  (sent as ${JSON.stringify(token.wire)})`);
     rows.push(head);
     if (withLogprobs && token.logprob !== undefined) {
       const p = document.createElement('div');

@@ -17,6 +17,10 @@ export class VirtualList {
   private count = 0;
   private selected = -1;
   private drawn = '';
+  // Kept from the scroll and resize events: reading them in draw() would force a layout of the
+  // whole page (a long text included) on every update of a growing stream.
+  private scrollTop = 0;
+  private viewHeight = 0;
   private readonly id = `vl${Math.random().toString(36).slice(2, 8)}`;
 
   constructor(private readonly options: VirtualListOptions) {
@@ -31,13 +35,19 @@ export class VirtualList {
     this.rows.className = 'vlist-rows';
     this.spacer.append(this.rows);
     this.element.append(this.spacer);
-    this.element.addEventListener('scroll', () => this.draw());
+    this.element.addEventListener('scroll', () => {
+      this.scrollTop = this.element.scrollTop;
+      this.draw();
+    });
     this.element.addEventListener('keydown', (event) => this.onKey(event));
     this.element.addEventListener('click', (event) => {
       const row = (event.target as HTMLElement).closest<HTMLElement>('[data-index]');
       if (row) this.options.onSelect(Number(row.dataset.index));
     });
-    new ResizeObserver(() => this.draw(true)).observe(this.element);
+    new ResizeObserver((entries) => {
+      this.viewHeight = entries[0]?.contentRect.height ?? this.viewHeight;
+      this.draw(true);
+    }).observe(this.element);
   }
 
   setCount(count: number): void {
@@ -52,10 +62,15 @@ export class VirtualList {
     this.selected = index;
     const { rowHeight } = this.options;
     const top = index * rowHeight;
-    const view = this.element.clientHeight;
-    if (top < this.element.scrollTop) this.element.scrollTop = top;
-    else if (top + rowHeight > this.element.scrollTop + view) this.element.scrollTop = top + rowHeight - view;
+    const view = this.viewHeight;
+    if (top < this.scrollTop) this.scrollTo(top);
+    else if (top + rowHeight > this.scrollTop + view) this.scrollTo(top + rowHeight - view);
     this.draw(true);
+  }
+
+  private scrollTo(top: number): void {
+    this.scrollTop = Math.max(0, top);
+    this.element.scrollTop = this.scrollTop;
   }
 
   refresh(): void {
@@ -63,7 +78,7 @@ export class VirtualList {
   }
 
   private onKey(event: KeyboardEvent): void {
-    const page = Math.max(1, Math.floor(this.element.clientHeight / this.options.rowHeight) - 1);
+    const page = Math.max(1, Math.floor(this.viewHeight / this.options.rowHeight) - 1);
     const moves: Record<string, number> = { ArrowDown: 1, ArrowUp: -1, PageDown: page, PageUp: -page, j: 1, k: -1 };
     let next: number | undefined;
     if (event.key in moves) next = Math.max(0, this.selected + moves[event.key]!);
@@ -76,8 +91,8 @@ export class VirtualList {
 
   private draw(force = false): void {
     const { rowHeight } = this.options;
-    const first = Math.max(0, Math.floor(this.element.scrollTop / rowHeight) - 4);
-    const last = Math.min(this.count, first + Math.ceil((this.element.clientHeight || 400) / rowHeight) + 8);
+    const first = Math.max(0, Math.floor(this.scrollTop / rowHeight) - 4);
+    const last = Math.min(this.count, first + Math.ceil((this.viewHeight || 400) / rowHeight) + 8);
     const key = `${first}:${last}:${this.selected}`;
     if (!force && key === this.drawn) return;
     this.drawn = key;

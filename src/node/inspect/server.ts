@@ -120,6 +120,16 @@ export async function createInspectServer(options: InspectServerOptions = {}): P
       feed.follow(res);
       return;
     }
+    const body = /^api\/requests\/([^/]+)\/body$/.exec(route);
+    if (req.method === 'GET' && body) {
+      const stream = feed.streams.get(body[1]!);
+      if (!stream) {
+        res.writeHead(404, { 'content-type': 'text/plain' }).end('no stream with that id\n');
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'application/octet-stream', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' }).end(feed.body(stream));
+      return;
+    }
     const save = /^api\/requests\/([^/]+)\/save$/.exec(route);
     if (req.method === 'POST' && save) {
       if (!isOwnOrigin(req.headers.origin)) {
