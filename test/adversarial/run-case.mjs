@@ -1,9 +1,9 @@
-// One adversarial case in a process of its own (argv: the case's name), against the built
+// Adversarial cases in a process of their own (argv: the cases' names), against the built
 // package (dist/): a crash, an out-of-memory abort, an uncaught exception or an unhandled
-// rejection ends this process without its verdict, which is the failure the suite looks for.
-// The verdict is one JSON line on stdout:
-//   {"outcome":"ok","facts":{…},"polluted":[],"ms":…}
-//   {"outcome":"LimitError","code":"limit","chunkwise":true,"message":"…","facts":{…},"polluted":[],"ms":…}
+// rejection ends this process without the case's verdict, which is the failure the suite looks
+// for. A verdict is one JSON line on stdout:
+//   {"name":"…","outcome":"ok","facts":{…},"polluted":[],"ms":…}
+//   {"name":"…","outcome":"LimitError","code":"limit","chunkwise":true,"message":"…","facts":{…},"polluted":[],"ms":…}
 // With `--list`, prints the table instead (names, expectations and bounds, no bodies).
 import { CASES } from './cases.mjs';
 
@@ -14,18 +14,23 @@ if (process.argv[2] === '--list') {
   const table = CASES.map(({ name, expect, heapMb, timeoutMs }) => ({ name, expect, heapMb, timeoutMs }));
   process.stdout.write(`${JSON.stringify(table)}\n`);
 } else {
-  const found = CASES.find((c) => c.name === process.argv[2]);
-  if (found === undefined) throw new Error(`no adversarial case named ${process.argv[2]}`);
   const chunkwise = await import('../../dist/index.js');
-  const before = new Set(prototypeKeys());
-  const started = performance.now();
-  const verdict = await run(found, chunkwise);
-  verdict.ms = Math.round(performance.now() - started);
-  // Anything set on a shared prototype, and the classic `({}).polluted`.
-  verdict.polluted = prototypeKeys().filter((k) => !before.has(k));
-  if (({}).polluted !== undefined) verdict.polluted.push('({}).polluted');
-  // A settled result with a timer or a rejection still to fire would exit non-zero after this line.
-  process.stdout.write(`${JSON.stringify(verdict)}\n`);
+  // Cases named in argv run one after another; a verdict line follows each, so a case that
+  // kills the process is the first one without its line.
+  for (const name of process.argv.slice(2)) {
+    const found = CASES.find((c) => c.name === name);
+    if (found === undefined) throw new Error(`no adversarial case named ${name}`);
+    const before = new Set(prototypeKeys());
+    const started = performance.now();
+    const verdict = await run(found, chunkwise);
+    verdict.ms = Math.round(performance.now() - started);
+    // A timer or a rejection the case left behind fires here, before its verdict, and ends the process.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    // Anything set on a shared prototype, and the classic `({}).polluted`.
+    verdict.polluted = prototypeKeys().filter((k) => !before.has(k));
+    if (({}).polluted !== undefined) verdict.polluted.push('({}).polluted');
+    process.stdout.write(`${JSON.stringify({ name, ...verdict })}\n`);
+  }
 }
 
 /** Runs the case through its entry; facts are taken from the result, or from the error's partial. */

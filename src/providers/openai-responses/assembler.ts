@@ -20,7 +20,10 @@
  */
 import type { Assembler, AssemblerOptions } from '../../assembly/assembler.js';
 import type { TokenLogprob, UsageInfo } from '../../assembly/events.js';
+import { describeValue } from '../../assembly/describe-value.js';
 import { appendText } from '../../assembly/growing-text.js';
+import { indexLimitError } from '../../assembly/index-limit.js';
+import { jsonExcerpt, jsonText } from '../../assembly/json-text.js';
 import { setOwnField } from '../../assembly/own-field.js';
 import { ChunkwiseError, ParseError, ProviderError, TruncatedStreamError, excerptOf } from '../../errors.js';
 import type { ResponsesEventSink } from './event-sink.js';
@@ -49,8 +52,11 @@ export type ResponsesAssembler = Assembler<ResponseStreamEvent, Response, Respon
 };
 export type ResponsesAssemblerOptions = AssemblerOptions<Response, ResponseStreamEvent>;
 
-/** Indexes past this are bad data, not a response (a hostile `content_index: 1e9` must not make a list that long). */
-const MAX_INDEX = 1 << 16;
+/**
+ * The largest `output_index`, `content_index` or `summary_index`: parts are kept in dense lists,
+ * so a hostile `content_index: 1e9` must not make a list that long. Past it: a LimitError.
+ */
+const MAX_INDEX = (1 << 16) - 1;
 /** Unknown events kept, at most (the rest still reach `chunk` subscribers). */
 const MAX_UNKNOWN = 10_000;
 /** `response.<item type>.<status>` progress events that set the item's status. */
@@ -202,7 +208,7 @@ export function createResponsesAssembler(options: ResponsesAssemblerOptions = {}
       case 'response.completed':
       case 'response.incomplete':
       case 'response.failed':
-        if (!isObject(event.response)) throw new ParseError(`A ${type} event has no response object`, { ...position, excerpt: excerptOf(JSON.stringify(event)) });
+        if (!isObject(event.response)) throw new ParseError(`A ${type} event has no response object`, { ...position, excerpt: excerptOf(safeJson(event)) });
         terminal = event.response as Response;
         terminalType = type;
         return;
@@ -228,9 +234,8 @@ export function createResponsesAssembler(options: ResponsesAssemblerOptions = {}
         const state = itemFor(event, position, typeof item.type === 'string' ? item.type : '');
         state.base = item;
         if (typeof item.type === 'string') state.type = item.type;
-        const wasDone = state.done;
         state.done = true;
-        if (sink !== undefined && !wasDone && argumentsFieldOf(state.type) !== undefined) finishToolCall(state, item, sink);
+        if (sink !== undefined && !state.finished && argumentsFieldOf(state.type) !== undefined) finishToolCall(state, item, sink);
         return;
       }
       case 'response.content_part.added':
@@ -293,7 +298,7 @@ export function createResponsesAssembler(options: ResponsesAssemblerOptions = {}
         const part = partFor(event, position, 'content', 'message', 'output_text');
         const annotations = (part.annotations ??= Array.isArray(part.base.annotations) ? part.base.annotations.slice() : []);
         const at = event.annotation_index;
-        if (typeof at === 'number' && Number.isInteger(at) && at >= 0 && at < MAX_INDEX) annotations[at] = event.annotation;
+        if (typeof at === 'number' && Number.isInteger(at) && at >= 0 && at <= MAX_INDEX) annotations[at] = event.annotation;
         else annotations.push(event.annotation);
         if (sink !== undefined) sink.emit({ type: 'annotation', choice: 0, snapshot, index: indexOf(event, 'output_index', position), annotation: event.annotation });
         return;
@@ -317,7 +322,7 @@ export function createResponsesAssembler(options: ResponsesAssemblerOptions = {}
         const field = fieldOf(item, fieldName);
         if (suffix === 'delta') {
           const delta = event.delta;
-          const text = typeof delta === 'string' ? delta : delta === undefined || delta === null ? '' : JSON.stringify(delta);
+          const text = typeof delta === 'string' ? delta : delta === undefined || delta === null ? '' : jsonText(delta);
           if (text === '') return;
           field.text = appendText(field.growth, text);
           if (sink !== undefined && argumentsFieldOf(item.type) === fieldName) emitArgumentsDelta(item, text, field.text, sink);
@@ -344,8 +349,8 @@ export function createResponsesAssembler(options: ResponsesAssemblerOptions = {}
     const final = build(false);
     const output = Array.isArray(final.output) ? final.output : [];
     for (const item of items) {
-      if (item.done || argumentsFieldOf(item.type) === undefined) continue;
-      item.done = true;
+      // Not marked done: the final object still builds this item from its streamed fields.
+      if (item.finished || argumentsFieldOf(item.type) === undefined) continue;
       const match = output.find((o) => o !== null && typeof o === 'object' && o.call_id !== undefined && o.call_id === item.base.call_id) ?? itemSnapshot(item, false);
       finishToolCall(item, match, sink);
     }
@@ -433,20 +438,18 @@ function stringOf(value: unknown): string {
   return typeof value === 'string' ? value : '';
 }
 
+/** A bounded JSON excerpt of an event for a message: events may be megabytes long and nest thousands of levels. */
 function safeJson(value: unknown): string {
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value);
-  }
+  return jsonExcerpt(value, 200);
 }
 
 function indexOf(event: ResponseStreamEvent, key: 'output_index' | 'content_index' | 'summary_index', position: Position): number {
   const value = event[key];
   if (value === undefined && key !== 'output_index') return 0;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value >= MAX_INDEX) {
-    throw new ParseError(`${event.type}.${key} must be an integer from 0 to ${MAX_INDEX - 1}, got ${safeJson(value)}`, { ...position, excerpt: excerptOf(safeJson(event)) });
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+    throw new ParseError(`${event.type}.${key} must be a non-negative integer, got ${describeValue(value)}`, { ...position, excerpt: excerptOf(safeJson(event)) });
   }
+  if (value > MAX_INDEX) throw indexLimitError(`${event.type}.${key}`, value, position, MAX_INDEX);
   return value;
 }
 
