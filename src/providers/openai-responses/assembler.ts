@@ -23,7 +23,7 @@ import type { TokenLogprob, UsageInfo } from '../../assembly/events.js';
 import { describeValue } from '../../assembly/describe-value.js';
 import { appendText } from '../../assembly/growing-text.js';
 import { indexLimitError } from '../../assembly/index-limit.js';
-import { jsonExcerpt, jsonText } from '../../assembly/json-text.js';
+import { jsonExcerpt, stringOrJsonText } from '../../assembly/json-text.js';
 import { setOwnField } from '../../assembly/own-field.js';
 import { ChunkwiseError, ParseError, ProviderError, TruncatedStreamError, excerptOf } from '../../errors.js';
 import type { ResponsesEventSink } from './event-sink.js';
@@ -193,7 +193,7 @@ export function createResponsesAssembler(options: ResponsesAssemblerOptions = {}
         const item = itemFor(event, position, type === 'response.function_call_arguments.delta' ? 'function_call' : 'custom_tool_call');
         const name = type === 'response.function_call_arguments.delta' ? 'arguments' : 'input';
         if (argumentsFieldOf(item.type) !== name) break;
-        const delta = stringOf(event.delta);
+        const delta = stringOrJsonText(event.delta);
         if (delta === '') return;
         const field = fieldOf(item, name);
         field.text = appendText(field.growth, delta);
@@ -321,8 +321,7 @@ export function createResponsesAssembler(options: ResponsesAssemblerOptions = {}
         const fieldName = name.slice(prefix.length);
         const field = fieldOf(item, fieldName);
         if (suffix === 'delta') {
-          const delta = event.delta;
-          const text = typeof delta === 'string' ? delta : delta === undefined || delta === null ? '' : jsonText(delta);
+          const text = stringOrJsonText(event.delta);
           if (text === '') return;
           field.text = appendText(field.growth, text);
           if (sink !== undefined && argumentsFieldOf(item.type) === fieldName) emitArgumentsDelta(item, text, field.text, sink);

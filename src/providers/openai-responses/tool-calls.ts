@@ -6,7 +6,7 @@
  */
 import { createIncrementalJson, type IncrementalJson } from '../../assembly/incremental-json.js';
 import { PAYLOAD_JSON_OPTIONS, parseJsonWithinDepth } from '../../assembly/json-depth.js';
-import { jsonText } from '../../assembly/json-text.js';
+import { stringOrJsonText } from '../../assembly/json-text.js';
 import { ParseError, excerptOf } from '../../errors.js';
 import type { ItemState } from './items.js';
 import type { ResponsesEventSink } from './event-sink.js';
@@ -44,8 +44,7 @@ export function finishToolCall(item: ItemState, final: ResponseItem, sink: Respo
   if (!item.started) startToolCall(item, sink);
   item.finished = true;
   const field = argumentsFieldOf(item.type) ?? 'arguments';
-  const raw = final[field];
-  const text = typeof raw === 'string' ? raw : raw === undefined || raw === null ? '' : jsonText(raw);
+  const text = stringOrJsonText(final[field]);
   let parsed: unknown = text;
   let error: ParseError | undefined;
   if (field === 'arguments') {
