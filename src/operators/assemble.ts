@@ -5,7 +5,7 @@ import type { FinalOf } from '../providers/provider-types.js';
 import type { ChatCompletion } from '../providers/openai/types.js';
 import type { Response as ResponsesApiResponse } from '../providers/openai-responses/types.js';
 import type { ByteSource } from '../sources/from-source.js';
-import { STREAM_OPTIONS, checkOptions } from '../sources/check-options.js';
+import { STREAM_OPTIONS, checkOptions } from '../assembly/check-options.js';
 import { streamFinal, type StreamOptions } from './run-pipeline.js';
 
 /** The final object of any provider: narrow it with `'choices' in r`, `'output' in r`, `isChatCompletion`, `isOllamaResponse` or `isResponsesApiResponse`. */

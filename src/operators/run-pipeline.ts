@@ -2,7 +2,7 @@ import { Observable, Subject, takeUntil, type SchedulerLike, type Subscriber } f
 import type { StreamEvent } from '../assembly/events.js';
 import type { FinalOf, ProviderEvent } from '../providers/provider-types.js';
 import { fromSource, type ByteSource, type SourceOptions } from '../sources/from-source.js';
-import { STREAM_OPTIONS, checkOptions } from '../sources/check-options.js';
+import { STREAM_OPTIONS, checkOptions } from '../assembly/check-options.js';
 import { idleTimeout } from '../sources/idle-timeout.js';
 import { createPipeline, type PipelineOptions } from '../pipeline/pipeline.js';
 import type { ProviderName } from '../providers/provider-spec.js';

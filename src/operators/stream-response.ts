@@ -1,6 +1,6 @@
 import { Observable, Subject, type Subscription } from 'rxjs';
 import { filter, map } from 'rxjs/operators';
-import { STREAM_OPTIONS, checkOptions } from '../sources/check-options.js';
+import { STREAM_OPTIONS, checkOptions } from '../assembly/check-options.js';
 import type { ProviderName } from '../providers/provider-spec.js';
 import type { StreamEvent } from '../assembly/events.js';
 import type { FinalOf, ProviderEvent, SnapshotOf } from '../providers/provider-types.js';

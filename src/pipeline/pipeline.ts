@@ -15,7 +15,7 @@ import type { ProviderName } from '../providers/provider-spec.js';
 import { PROVIDER_NAMES, endsAtComplete, isProviderName, providerFromFirstPayload, providerSpec, transportOfProvider } from '../providers/registry.js';
 import { createPayloadDecoder, type PayloadDecoder, type PayloadPosition } from '../transports/payload-decoder.js';
 import { DEFAULT_TRANSPORT, createTransportSniffer, transportFromContentType, type TransportName } from '../transports/transport-table.js';
-import { PIPELINE_OPTIONS, checkOptions } from '../sources/check-options.js';
+import { PIPELINE_OPTIONS, checkOptions } from '../assembly/check-options.js';
 import { acceptNonStreamed } from './non-streamed.js';
 import type { Pipeline, PipelineOptions, PipelineSink } from './pipeline-types.js';
 import { createOrderedFeed } from './ordered-feed.js';

@@ -1,5 +1,5 @@
 import { asyncScheduler, identity, throwError, timeout, type MonoTypeOperatorFunction, type SchedulerLike } from 'rxjs';
-import { checkOptions } from './check-options.js';
+import { checkOptions } from '../assembly/check-options.js';
 import { IdleTimeoutError } from '../errors.js';
 
 /**

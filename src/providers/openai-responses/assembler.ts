@@ -18,6 +18,7 @@
  * Events (only built when `onEvent` is set) map onto the chat-completions ones, so the same UI
  * code works for both; every event's `choice` is 0 and tool calls are indexed by `output_index`.
  */
+import { ASSEMBLER_OPTIONS, checkOptions } from '../../assembly/check-options.js';
 import type { Assembler, AssemblerOptions } from '../../assembly/assembler.js';
 import type { TokenLogprob, UsageInfo } from '../../assembly/events.js';
 import { describeValue } from '../../assembly/describe-value.js';
@@ -78,6 +79,7 @@ const TERMINAL: ReadonlySet<string> = new Set(['response.completed', 'response.i
  * ```
  */
 export function createResponsesAssembler(options: ResponsesAssemblerOptions = {}): ResponsesAssembler {
+  checkOptions('createResponsesAssembler', options, ASSEMBLER_OPTIONS);
   let envelope: Response | undefined;
   let terminal: Response | undefined;
   let terminalType = '';
