@@ -369,6 +369,20 @@ export const CASES = [
   { name: 'NDJSON: a BOM before a later line is a ParseError naming it', body: () => `${ndjson(OLLAMA_FIRST)}\ufeff${ndjson(ollamaLine('!'), OLLAMA_DONE)}`, errorFacts: (e) => ({ line: e.line }), expect: fails('ParseError', 'parse', { line: 2 }) },
   { name: 'SSE: BOMs inside content are text', body: () => sse(FIRST, chunk('{"content":"\ufeff!\ufeff"}'), STOP, '[DONE]'), facts: (r) => ({ text: textOf(r) }), expect: ok({ text: 'Hi\ufeff!\ufeff' }) },
 
+  // Other SSE fields and wide objects.
+  { name: `SSE: an \`event: error\` whose data is ${DEEP} levels deep is the ProviderError`, body: () => `${sse(FIRST)}event: error\ndata: {"error":${nestedObjects(DEEP)}}\n\n`, errorFacts: (e) => ({ text: textOf(e.partial) }), expect: fails('ProviderError', 'provider', { text: 'Hi' }) },
+  { name: 'SSE: a 10 MB id line and a 10 MB retry line are no event', body: () => (function* () {
+    yield sse(FIRST);
+    yield* repeated('id: ', '7', 10 * MB, '\n');
+    yield* repeated('retry: ', '9', 10 * MB, '\n\n');
+    yield sse(STOP, '[DONE]');
+  })(), facts: (r) => ({ text: textOf(r) }), expect: ok({ text: 'Hi' }), heapMb: 256, timeoutMs: 20_000 },
+  { name: 'SSE: a chunk with 200,000 unknown keys, sent twice, keeps them all', body: () => {
+    const wide = `,"wide":{${Array.from({ length: 200_000 }, (_, i) => `"k${i}":${i}`).join(',')}}`;
+    return sse(FIRST, chunk('{"content":"!"}', { extra: wide }), chunk('{}', { extra: wide, finish: '"stop"' }), '[DONE]');
+  }, facts: (r) => ({ keys: Object.keys(r.wide).length, last: r.wide.k199999 }), expect: ok({ keys: 200_000, last: 199_999 }), heapMb: 256, timeoutMs: 20_000 },
+  { name: 'NDJSON: a final line whose context holds 1,000,000 numbers', body: () => ndjson(OLLAMA_FIRST, ollamaLine('', { done: true, extra: `,"context":[${Array.from({ length: 1_000_000 }, (_, i) => i).join(',')}]` })), facts: (r) => ({ context: r.context.length }), expect: ok({ context: 1_000_000 }), heapMb: 256, timeoutMs: 20_000 },
+
   ...protoCases,
   ...controlCases,
 
