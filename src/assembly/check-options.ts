@@ -17,7 +17,7 @@ import { UsageError } from '../errors.js';
  */
 export const MAX_TIMER_MS = 2 ** 31 - 1;
 
-interface Rule {
+export interface OptionRule {
   /** What the option must be, for the message (`a non-negative integer`). */
   expected: string;
   ok(value: unknown): boolean;
@@ -30,10 +30,10 @@ const isPositive = (v: unknown) => typeof v === 'number' && Number.isFinite(v) &
 /** A delay a timer is set to: finite (or Infinity where that means "never"), and at most MAX_TIMER_MS. */
 const isDelay = (min: 'zero' | 'positive', infinite = false) => (v: unknown) =>
   typeof v === 'number' && (min === 'zero' ? v >= 0 : v > 0) && (v <= MAX_TIMER_MS || (infinite && v === Infinity));
-const oneOf = (...values: string[]): Rule => ({ expected: values.map((v) => JSON.stringify(v)).join(', ').replace(/, ([^,]*)$/, ' or $1'), ok: (v) => values.includes(v as string) });
-const BOOLEAN: Rule = { expected: 'true or false', ok: isBoolean };
-const FUNCTION: Rule = { expected: 'a function', ok: isFunction };
-const POSITIVE: Rule = { expected: 'a finite number above 0', ok: isPositive };
+const oneOf = (...values: string[]): OptionRule => ({ expected: values.map((v) => JSON.stringify(v)).join(', ').replace(/, ([^,]*)$/, ' or $1'), ok: (v) => values.includes(v as string) });
+const BOOLEAN: OptionRule = { expected: 'true or false', ok: isBoolean };
+const FUNCTION: OptionRule = { expected: 'a function', ok: isFunction };
+const POSITIVE: OptionRule = { expected: 'a finite number above 0', ok: isPositive };
 const TIMER = `at most ${MAX_TIMER_MS} (the longest timer, about 24.8 days)`;
 
 const RULES = {
@@ -66,24 +66,29 @@ const RULES = {
   onResponse: FUNCTION,
   onEvent: FUNCTION,
   meta: { expected: 'an object or a function', ok: (v) => isFunction(v) || (typeof v === 'object' && v !== null) },
-} satisfies Record<string, Rule>;
+} satisfies Record<string, OptionRule>;
 
 export type CheckedOption = keyof typeof RULES;
 
 /**
  * Throws a UsageError for the first of `names` that `options` sets to a value its rule refuses
- * (undefined is always fine: the default). `where` names the entry (`assemble`).
+ * (undefined is always fine: the default). `where` names the entry (`assemble`); `more` adds rules
+ * a higher layer owns (`provider`, whose names the registry holds).
  */
-export function checkOptions(where: string, options: unknown, names: readonly CheckedOption[]): void {
+export function checkOptions(where: string, options: unknown, names: readonly CheckedOption[], more: Readonly<Record<string, OptionRule>> = {}): void {
   if (options === undefined) return;
   if (typeof options !== 'object' || options === null) throw new UsageError(`${where}: options must be an object, got ${describeValue(options)}`);
   const given = options as Record<string, unknown>;
   for (const name of names) {
     const value = given[name];
     if (value === undefined) continue;
-    const rule: Rule = RULES[name];
-    if (!rule.ok(value)) throw new UsageError(`${where}: option ${name} is ${describeValue(value)}; expected ${rule.expected}`);
+    check(where, name, value, RULES[name]);
   }
+  for (const [name, rule] of Object.entries(more)) if (given[name] !== undefined) check(where, name, given[name], rule);
+}
+
+function check(where: string, name: string, value: unknown, rule: OptionRule): void {
+  if (!rule.ok(value)) throw new UsageError(`${where}: option ${name} is ${describeValue(value)}; expected ${rule.expected}`);
 }
 
 /** The options `fromSource` reads. */

@@ -82,6 +82,7 @@ const BAD: Array<[string[], string, unknown[]]> = [
   [[...STREAM, 'createPipeline', ...ASSEMBLERS], 'partialContent', [1]],
   [ASSEMBLERS, 'onEvent', ['log', {}]],
   [['fromSource'], 'expect', ['json', 'SSE']],
+  [[...STREAM, 'createPipeline'], 'provider', ['nope', 'OpenAI', 5, null]],
   [[...STREAM, 'fromSource'], 'signal', [{}, 'abort', true]],
   [[...STREAM, 'typingIndicator', 'typingPhases', 'smoothText', 'streamMetrics', 'record', 'replay'], 'scheduler', [{}, Date]],
   [['fromSource'], 'onResponse', ['yes']],
