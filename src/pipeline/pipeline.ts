@@ -10,7 +10,7 @@ import type { Assembler, AssemblerOptions } from '../assembly/assembler.js';
 import { settleEnd, type BodyEnd } from '../assembly/end-of-body.js';
 import { unexpected } from '../assembly/unexpected-error.js';
 import type { StreamEvent } from '../assembly/events.js';
-import { UsageError, withPartial, type ChunkwiseError } from '../errors.js';
+import { withPartial, type ChunkwiseError } from '../errors.js';
 import type { ProviderName } from '../providers/provider-spec.js';
 import { PROVIDER_NAMES, endsAtComplete, isProviderName, providerFromFirstPayload, providerSpec, transportOfProvider } from '../providers/registry.js';
 import { createPayloadDecoder, type PayloadDecoder, type PayloadPosition } from '../transports/payload-decoder.js';
