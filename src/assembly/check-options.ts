@@ -6,7 +6,7 @@
  * `record`, `replay`): a wrong value (`maxTotalBytes: -1`, `maxEventSize: NaN`, `strict: 'yes'`,
  * a timer past the longest JavaScript keeps) is a UsageError naming the entry, the option and the
  * value, instead of a limit that fires on the first byte, a timer that fires at once, or a
- * setting silently ignored. `provider` is checked by the pipeline against the registry.
+ * setting silently ignored. `provider`'s rule is the pipeline's (PROVIDER_OPTION: the names are the registry's).
  */
 import { describeValue } from './describe-value.js';
 import { UsageError } from '../errors.js';
