@@ -121,7 +121,10 @@ const protoCases = [
 
 // ---- control characters --------------------------------------------------------------------
 
-const CONTROLS = [0x00, 0x01, 0x07, 0x08, 0x09, 0x0b, 0x0c, 0x1b, 0x1f, 0x7f];
+/** Every C0 control (LF and CR included: they end the line early), DEL, and C1 controls as characters. */
+const CONTROLS = [...Array.from({ length: 32 }, (_, i) => i), 0x7f, 0x80, 0x85, 0x9b, 0x9f];
+/** The raw control inside a JSON string: one byte below 0x80, else the character's UTF-8. */
+const raw = (c) => (c < 0x80 ? [c] : String.fromCharCode(c));
 const hex = (c) => `0x${c.toString(16).padStart(2, '0')}`;
 const ALL_CONTROLS = Array.from({ length: 32 }, (_, i) => String.fromCharCode(i)).join('') + '\u007f\u0080\u009b\u009f\u2028\u2029';
 const controlCases = [
@@ -137,18 +140,18 @@ const controlCases = [
     facts: (r) => ({ exact: textOf(r) === `Hi${ALL_CONTROLS}` }),
     expect: ok({ exact: true }),
   },
-  // Raw, inside a JSON string: invalid JSON below 0x20 (a ParseError naming the event or line), text at DEL.
+  // Raw, inside a JSON string: invalid JSON below 0x20 (a ParseError naming the event or line), text from DEL on.
   ...CONTROLS.flatMap((c) => [
     {
       name: `SSE: a raw ${hex(c)} inside a JSON string`,
-      body: () => bytes(sse(FIRST), `data: ${CONTENT[0]}a`, [c], `b${CONTENT[1]}\n\n`, sse(STOP, '[DONE]')),
+      body: () => bytes(sse(FIRST), `data: ${CONTENT[0]}a`, raw(c), `b${CONTENT[1]}\n\n`, sse(STOP, '[DONE]')),
       facts: (r) => ({ text: textOf(r) }),
       errorFacts: (e) => ({ event: e.event }),
       expect: c < 0x20 ? fails('ParseError', 'parse', { event: 2 }) : ok({ text: `Hia${String.fromCharCode(c)}b` }),
     },
     {
       name: `NDJSON: a raw ${hex(c)} inside a JSON string`,
-      body: () => bytes(ndjson(OLLAMA_FIRST), `${LINE_CONTENT[0]}a`, [c], `b${LINE_CONTENT[1]}\n`, ndjson(OLLAMA_DONE)),
+      body: () => bytes(ndjson(OLLAMA_FIRST), `${LINE_CONTENT[0]}a`, raw(c), `b${LINE_CONTENT[1]}\n`, ndjson(OLLAMA_DONE)),
       facts: (r) => ({ text: textOf(r) }),
       errorFacts: (e) => ({ line: e.line }),
       expect: c < 0x20 ? fails('ParseError', 'parse', { line: 2 }) : ok({ text: `Hia${String.fromCharCode(c)}b` }),
