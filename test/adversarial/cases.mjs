@@ -77,6 +77,9 @@ const protoRows = [
   ['SSE: a logprob entry', LOGPROBS, ['choices', 0, 'logprobs', 'content', 0], 1],
   ['SSE: a top_logprobs entry', LOGPROBS, ['choices', 0, 'logprobs', 'content', 0, 'top_logprobs', 0], 1],
   ['SSE: usage', (n) => chunk('{}', { extra: `,"usage":{"prompt_tokens":1,"completion_tokens":1,"total_tokens":2${protoMembers(n)}}` }), ['usage']],
+  ['SSE: usage details', (n) => chunk('{}', { extra: `,"usage":{"prompt_tokens":1,"completion_tokens":1,"total_tokens":2,"prompt_tokens_details":{"cached_tokens":0${protoMembers(n)}}}` }), ['usage', 'prompt_tokens_details']],
+  // Parts of one type that carry text merge (README, merge rule 2): one part, later values for other fields.
+  ['SSE: a content part (after the text part of "Hi")', (n) => chunk(`{"content":[{"type":"thinking","thinking":"t${n}"${protoMembers(n)}}]}`), ['choices', 0, 'message', 'content', 1]],
 ];
 const ollamaProtoRows = [
   ['NDJSON: the line', (n) => ollamaLine('!', { extra: protoMembers(n) }), []],
