@@ -48,6 +48,7 @@ export interface MetricsTracker {
  * ```
  */
 export function metricsTracker(startedAt: number, windowMs: number): MetricsTracker {
+  checkOptions('metricsTracker', { startedAt, windowMs }, ['startedAt', 'windowMs']);
   const recent = timeWindowCounter(windowMs);
   let tokens = 0;
   let firstAt = 0;

@@ -14,6 +14,7 @@ import {
   decodeSse,
   fromSource,
   idleTimeout,
+  metricsTracker,
   ollamaSnapshots,
   openAiSnapshots,
   record,
@@ -64,6 +65,9 @@ const entries: Record<string, Entry> = {
   typingPhases: ['typingPhases', (o) => typingPhases(o)],
   smoothText: ['smoothText', (o) => smoothText(o)],
   streamMetrics: ['streamMetrics', (o) => streamMetrics(o)],
+  // Entries with positional arguments: checked by the same table, under the options' names.
+  idleTimeout: ['idleTimeout', (o: { idleTimeoutMs?: number; scheduler?: never }) => idleTimeout(o.idleTimeoutMs ?? 1000, o.scheduler)],
+  metricsTracker: ['metricsTracker', (o: { startedAt?: number; windowMs?: number }) => metricsTracker(o.startedAt ?? 0, o.windowMs ?? 1000)],
   record: ['record', (o) => record(new Subject<Uint8Array>(), o)],
   replay: ['replay', (o) => replay(recording, o)],
 };
@@ -75,7 +79,7 @@ const BAD: Array<[string[], string, unknown[]]> = [
   [[...STREAM, 'fromSource'], 'maxTotalBytes', [-1, NaN, 1.5, '10', -Infinity]],
   [[...STREAM, 'createPipeline', 'createSseDecoder', 'decodeSse'], 'maxEventSize', [0, -1, NaN, 2.5, '1mb', null]],
   [['createNdjsonDecoder', 'decodeNdjson'], 'maxLineBytes', [0, NaN, -5]],
-  [STREAM, 'idleTimeoutMs', [0, -1, NaN, 2 ** 31, 2 ** 53, '100']],
+  [[...STREAM, 'idleTimeout'], 'idleTimeoutMs', [0, -1, NaN, 2 ** 31, 2 ** 53, '100']],
   [[...STREAM, 'createPipeline', ...ASSEMBLERS], 'strict', ['yes', 1, null]],
   [[...STREAM, 'createPipeline', 'openAiSnapshots', 'ollamaSnapshots'], 'lenient', ['no', 0]],
   [[...STREAM, 'createPipeline', ...ASSEMBLERS], 'partialArguments', ['true']],
@@ -84,7 +88,7 @@ const BAD: Array<[string[], string, unknown[]]> = [
   [['fromSource'], 'expect', ['json', 'SSE']],
   [[...STREAM, 'createPipeline'], 'provider', ['nope', 'OpenAI', 5, null]],
   [[...STREAM, 'fromSource'], 'signal', [{}, 'abort', true]],
-  [[...STREAM, 'typingIndicator', 'typingPhases', 'smoothText', 'streamMetrics', 'record', 'replay'], 'scheduler', [{}, Date]],
+  [[...STREAM, 'idleTimeout', 'typingIndicator', 'typingPhases', 'smoothText', 'streamMetrics', 'record', 'replay'], 'scheduler', [{}, Date]],
   [['fromSource'], 'onResponse', ['yes']],
   [['createIncrementalJson'], 'maxDepth', [0, -1, 1.5, NaN]],
   [['typingIndicator', 'typingPhases'], 'pauseAfterMs', [0, -1, NaN, Infinity, 2 ** 31]],
@@ -93,7 +97,8 @@ const BAD: Array<[string[], string, unknown[]]> = [
   [['smoothText'], 'charsPerSecond', [0, -3, NaN, Infinity]],
   [['smoothText'], 'unit', ['sentence', 1]],
   [['smoothText'], 'flush', ['later']],
-  [['streamMetrics'], 'windowMs', [0, -5, NaN, Infinity]],
+  [['streamMetrics', 'metricsTracker'], 'windowMs', [0, -5, NaN, Infinity]],
+  [['metricsTracker'], 'startedAt', [NaN, Infinity]],
   [['replay'], 'speed', [0, -1, NaN, Infinity]],
   [['replay'], 'tokensPerSecond', [0, NaN]],
   [['replay'], 'timing', ['fast', 1]],
@@ -125,7 +130,7 @@ describe('one check of every public option, at the entry', () => {
   });
 
   test('options that are not an object are a UsageError too', async () => {
-    for (const [where, call] of Object.values(entries)) {
+    for (const [where, call] of Object.values(entries).filter(([name]) => name !== 'idleTimeout' && name !== 'metricsTracker')) {
       const error = await thrownBy(() => call('fast' as never));
       expect(error, where).toBeInstanceOf(UsageError);
       expect((error as Error).message).toBe(`${where}: options must be an object, got a string ("fast")`);
