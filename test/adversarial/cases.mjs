@@ -226,10 +226,10 @@ export const CASES = [
     timeoutMs: 20_000,
   },
   {
-    name: `Responses: a text delta that is an object ${DEEP} levels deep adds no text`,
+    name: `Responses: a text delta that is an object ${DEEP} levels deep is a ParseError with a short message`,
     body: () => sse(...responsesEvents(responsesText(['"Hi"', nestedObjects(DEEP)]), { completedOutput: '[]' })),
-    facts: (r) => ({ text: textOf(r) }),
-    expect: ok({ text: 'Hi' }),
+    errorFacts: (e) => ({ text: textOf(e.partial), short: e.message.length < 400 }),
+    expect: fails('ParseError', 'parse', { text: 'Hi', short: true }),
   },
   {
     name: `Responses with events: function_call arguments sent as an object ${DEEP} levels deep in output_item.done`,

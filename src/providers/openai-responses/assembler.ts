@@ -178,7 +178,7 @@ export function createResponsesAssembler(options: ResponsesAssemblerOptions = {}
           lastTextItem = oi as number;
           lastTextIndex = ci;
         }
-        const delta = stringOf(event.delta);
+        const delta = textDelta(event, position);
         if (delta !== '') appendPartText(part, delta);
         const logprobs = event.logprobs;
         if (Array.isArray(logprobs) && logprobs.length > 0) appendLogprobs(part, logprobs as TokenLogprob[]);
@@ -287,7 +287,7 @@ export function createResponsesAssembler(options: ResponsesAssemblerOptions = {}
         const summary = type === 'response.reasoning_summary_text.delta';
         const refusal = type === 'response.refusal.delta';
         const part = partFor(event, position, summary ? 'summary' : 'content', refusal ? 'message' : 'reasoning', refusal ? 'refusal' : summary ? 'summary_text' : 'reasoning_text');
-        const delta = stringOf(event.delta);
+        const delta = textDelta(event, position);
         if (delta === '') return;
         appendPartText(part, delta);
         if (sink !== undefined) {
@@ -433,6 +433,14 @@ function emitLogprobs(tokens: readonly TokenLogprob[], part: PartState, sink: Re
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A text delta (`output_text`, `refusal`, reasoning): a string, or none (null, absent); anything else is a ParseError naming it. */
+function textDelta(event: ResponseStreamEvent, position: Position): string {
+  const delta = event.delta;
+  if (typeof delta === 'string') return delta;
+  if (delta === undefined || delta === null) return '';
+  throw new ParseError(`${event.type}.delta must be a string, got ${describeValue(delta)}`, { ...position, excerpt: excerptOf(safeJson(event)) });
 }
 
 function stringOf(value: unknown): string {

@@ -183,6 +183,22 @@ describe('failures carry the partial Response', () => {
     }
   });
 
+  it('a text delta that is not a string is a ParseError naming the event type, with the partial', () => {
+    for (const type of ['response.output_text.delta', 'response.refusal.delta', 'response.reasoning_text.delta']) {
+      const assembler = createResponsesAssembler();
+      assembler.push(envelope, { event: 1 });
+      let caught: unknown;
+      try {
+        assembler.push({ type, output_index: 0, content_index: 0, delta: { text: 'x' } }, { event: 2 });
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught).toBeInstanceOf(ParseError);
+      expect((caught as ParseError).message.startsWith(`${type}.delta must be a string, got an object`)).toBe(true);
+      expect(caught).toMatchObject({ event: 2, partial: { id: 'resp_1' } });
+    }
+  });
+
   it('deltas and arguments sent as objects deeper than JSON.stringify goes are written as their JSON text', () => {
     const deep = JSON.parse('{"a":'.repeat(20_000) + '1' + '}'.repeat(20_000));
     const seen: StreamEvent[] = [];
