@@ -118,6 +118,8 @@ export class HttpError extends ChunkwiseError {
     if (init.providerType !== undefined) this.providerType = init.providerType;
     if (init.providerCode !== undefined) this.providerCode = init.providerCode;
     if (init.retryAfter !== undefined) this.retryAfter = init.retryAfter;
+    // A 2xx that is not a stream (a captive portal's login page): the body's start, tags kept, escaped.
+    if (init.reason !== undefined && init.body !== '') this.excerpt = excerptOf(init.body);
   }
 }
 

@@ -14,6 +14,7 @@
  * const args = json.end(); // throws the ParseError if the text was not valid JSON
  * ```
  */
+import { checkOptions } from './check-options.js';
 import { IncrementalJsonParser } from './incremental-json/parser.js';
 import type { IncrementalJson, IncrementalJsonOptions } from './incremental-json/types.js';
 
@@ -35,6 +36,7 @@ export type { IncrementalJson, IncrementalJsonOptions, JsonPath } from './increm
  * ```
  */
 export function createIncrementalJson(options?: IncrementalJsonOptions): IncrementalJson {
+  checkOptions('createIncrementalJson', options, ['maxDepth']);
   return new IncrementalJsonParser(options);
 }
 

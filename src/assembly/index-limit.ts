@@ -8,7 +8,10 @@ import { LimitError } from '../errors.js';
 
 export const MAX_INDEX = 1_000_000;
 
-/** A LimitError naming the field (`choices[0].index`), the value and the limit. */
-export function indexLimitError(path: string, value: number, position: { line?: number; event?: number } | undefined): LimitError {
-  return new LimitError('index', MAX_INDEX, `${path} is ${value}, above the largest index chunkwise accepts (${MAX_INDEX})`, position ? { ...position } : {});
+/**
+ * A LimitError naming the field (`choices[0].index`), the value and the limit (`max`: the
+ * Responses API's part and item lists are dense, and take a lower one).
+ */
+export function indexLimitError(path: string, value: number, position: { line?: number; event?: number } | undefined, max = MAX_INDEX): LimitError {
+  return new LimitError('index', max, `${path} is ${value}, above the largest index chunkwise accepts (${max})`, position ? { ...position } : {});
 }

@@ -37,6 +37,14 @@ export function jsonTextIndented(value: unknown): string {
   return jsonTextWithoutRecursion(value);
 }
 
+/**
+ * A field that should hold text but may come as another JSON value (arguments or a delta sent as
+ * an object): a string as it is, null or nothing as '', anything else as its JSON text.
+ */
+export function stringOrJsonText(value: unknown): string {
+  return typeof value === 'string' ? value : value === undefined || value === null ? '' : jsonText(value);
+}
+
 interface Frame {
   value: Record<string, unknown> | unknown[];
   /** The object's keys; undefined for an array. */

@@ -5,7 +5,8 @@ import type { FinalOf } from '../providers/provider-types.js';
 import type { ChatCompletion } from '../providers/openai/types.js';
 import type { Response as ResponsesApiResponse } from '../providers/openai-responses/types.js';
 import type { ByteSource } from '../sources/from-source.js';
-import { STREAM_OPTIONS, checkOptions } from '../sources/check-options.js';
+import { STREAM_OPTIONS, checkOptions } from '../assembly/check-options.js';
+import { PROVIDER_OPTION } from '../pipeline/pipeline.js';
 import { streamFinal, type StreamOptions } from './run-pipeline.js';
 
 /** The final object of any provider: narrow it with `'choices' in r`, `'output' in r`, `isChatCompletion`, `isOllamaResponse` or `isResponsesApiResponse`. */
@@ -25,7 +26,7 @@ export type AssembledResponse = FinalOf<ProviderName>;
  * ```
  */
 export async function assemble<P extends ProviderName = ProviderName>(source: ByteSource, options: StreamOptions<P> = {}): Promise<FinalOf<P>> {
-  checkOptions('assemble', options, STREAM_OPTIONS);
+  checkOptions('assemble', options, STREAM_OPTIONS, PROVIDER_OPTION);
   const { response } = await lastValueFrom(streamFinal(source, options));
   return response as FinalOf<P>;
 }

@@ -2,9 +2,9 @@ import { Observable, Subject, takeUntil, type SchedulerLike, type Subscriber } f
 import type { StreamEvent } from '../assembly/events.js';
 import type { FinalOf, ProviderEvent } from '../providers/provider-types.js';
 import { fromSource, type ByteSource, type SourceOptions } from '../sources/from-source.js';
-import { STREAM_OPTIONS, checkOptions } from '../sources/check-options.js';
+import { STREAM_OPTIONS, checkOptions } from '../assembly/check-options.js';
 import { idleTimeout } from '../sources/idle-timeout.js';
-import { createPipeline, type PipelineOptions } from '../pipeline/pipeline.js';
+import { PROVIDER_OPTION, createPipeline, type PipelineOptions } from '../pipeline/pipeline.js';
 import type { ProviderName } from '../providers/provider-spec.js';
 import { transportOfProvider } from '../providers/registry.js';
 
@@ -68,7 +68,7 @@ export function runPipeline(
  * ```
  */
 export function streamEvents<P extends ProviderName = ProviderName>(source: ByteSource, options: StreamOptions<P> = {}): Observable<ProviderEvent<P>> {
-  checkOptions('streamEvents', options, STREAM_OPTIONS);
+  checkOptions('streamEvents', options, STREAM_OPTIONS, PROVIDER_OPTION);
   return new Observable<ProviderEvent<P>>((subscriber) =>
     runPipeline(source, options, subscriber as Subscriber<unknown>, (event) => subscriber.next(event as ProviderEvent<P>), () => {}),
   );
@@ -76,7 +76,7 @@ export function streamEvents<P extends ProviderName = ProviderName>(source: Byte
 
 /** The final response object as a cold Observable of one value (no event objects are built). */
 export function streamFinal<P extends ProviderName = ProviderName>(source: ByteSource, options: StreamOptions<P> = {}): Observable<FinalResult<P>> {
-  checkOptions('streamFinal', options, STREAM_OPTIONS);
+  checkOptions('streamFinal', options, STREAM_OPTIONS, PROVIDER_OPTION);
   return new Observable<FinalResult<P>>((subscriber) =>
     runPipeline(source, options, subscriber as Subscriber<unknown>, undefined, (result) => subscriber.next(result as FinalResult<P>)),
   );

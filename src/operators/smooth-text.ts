@@ -1,3 +1,4 @@
+import { checkOptions } from '../assembly/check-options.js';
 import { Observable, asyncScheduler, type OperatorFunction, type SchedulerLike, type Subscription } from 'rxjs';
 import type { StreamEvent } from '../assembly/events.js';
 import { UsageError } from '../errors.js';
@@ -40,6 +41,7 @@ const COMPACT_AFTER = 4096;
  * ```
  */
 export function smoothText(options: SmoothTextOptions = {}): OperatorFunction<StreamEvent | string, string> {
+  checkOptions('smoothText', options, ['unit', 'intervalMs', 'charsPerSecond', 'flush', 'scheduler']);
   const unit = options.unit ?? 'char';
   const flush = options.flush ?? 'immediate';
   const scheduler = options.scheduler ?? asyncScheduler;
@@ -119,12 +121,7 @@ export function smoothText(options: SmoothTextOptions = {}): OperatorFunction<St
 function pacing(options: SmoothTextOptions, unit: TextUnit): (text: string) => number {
   const { intervalMs, charsPerSecond } = options;
   if (intervalMs !== undefined && charsPerSecond !== undefined) throw new UsageError('smoothText takes intervalMs or charsPerSecond, not both');
-  if (intervalMs !== undefined) {
-    if (!Number.isFinite(intervalMs) || intervalMs < 0) throw new UsageError(`intervalMs must be a non-negative number, got ${intervalMs}`);
-    return () => intervalMs;
-  }
-  const rate = charsPerSecond ?? DEFAULT_CHARS_PER_SECOND;
-  if (!Number.isFinite(rate) || rate <= 0) throw new UsageError(`charsPerSecond must be a positive number, got ${rate}`);
-  const perChar = 1000 / rate;
+  if (intervalMs !== undefined) return () => intervalMs;
+  const perChar = 1000 / (charsPerSecond ?? DEFAULT_CHARS_PER_SECOND);
   return unit === 'char' ? () => perChar : (text) => text.length * perChar;
 }

@@ -1,6 +1,6 @@
 import { Observable, asyncScheduler, type OperatorFunction, type SchedulerLike } from 'rxjs';
 import type { StreamEvent } from '../assembly/events.js';
-import { UsageError } from '../errors.js';
+import { checkOptions } from '../assembly/check-options.js';
 import { timeWindowCounter } from './time-window.js';
 import { isTokenEvent } from './token-events.js';
 
@@ -48,6 +48,7 @@ export interface MetricsTracker {
  * ```
  */
 export function metricsTracker(startedAt: number, windowMs: number): MetricsTracker {
+  checkOptions('metricsTracker', { startedAt, windowMs }, ['startedAt', 'windowMs']);
   const recent = timeWindowCounter(windowMs);
   let tokens = 0;
   let firstAt = 0;
@@ -92,8 +93,8 @@ export function metricsTracker(startedAt: number, windowMs: number): MetricsTrac
  * ```
  */
 export function streamMetrics(options: StreamMetricsOptions = {}): OperatorFunction<StreamEvent, StreamMetrics> {
+  checkOptions('streamMetrics', options, ['windowMs', 'scheduler']);
   const windowMs = options.windowMs ?? 1000;
-  if (!Number.isFinite(windowMs) || windowMs <= 0) throw new UsageError(`windowMs must be a positive number, got ${windowMs}`);
   const scheduler = options.scheduler ?? asyncScheduler;
 
   return (source) =>

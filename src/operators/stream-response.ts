@@ -1,6 +1,7 @@
 import { Observable, Subject, type Subscription } from 'rxjs';
 import { filter, map } from 'rxjs/operators';
-import { STREAM_OPTIONS, checkOptions } from '../sources/check-options.js';
+import { STREAM_OPTIONS, checkOptions } from '../assembly/check-options.js';
+import { PROVIDER_OPTION } from '../pipeline/pipeline.js';
 import type { ProviderName } from '../providers/provider-spec.js';
 import type { StreamEvent } from '../assembly/events.js';
 import type { FinalOf, ProviderEvent, SnapshotOf } from '../providers/provider-types.js';
@@ -45,7 +46,7 @@ export interface ResponseStream<P extends ProviderName = ProviderName> extends A
 // One piece: the shared connection, its reference count and the outcome are one state that the
 // observables, the async iterator and the Promise all read.
 export function streamResponse<P extends ProviderName = ProviderName>(source: ByteSource, options: StreamOptions<P> = {}): ResponseStream<P> {
-  checkOptions('streamResponse', options, STREAM_OPTIONS);
+  checkOptions('streamResponse', options, STREAM_OPTIONS, PROVIDER_OPTION);
   type S = SnapshotOf<P>;
   type F = FinalOf<P>;
   const controller = new AbortController();

@@ -1,6 +1,6 @@
 import { Observable, asyncScheduler, type OperatorFunction, type SchedulerAction, type SchedulerLike, type Subscription } from 'rxjs';
 import type { StreamEvent } from '../assembly/events.js';
-import { UsageError } from '../errors.js';
+import { checkOptions } from '../assembly/check-options.js';
 import { isTokenEvent } from './token-events.js';
 
 /**
@@ -60,7 +60,7 @@ export function nextTypingState(state: TypingState, signal: TypingSignal): Typin
  * ```
  */
 export function typingIndicator(options: TypingIndicatorOptions = {}): OperatorFunction<StreamEvent, TypingState> {
-  const silenceOptions = checkSilenceOptions(options);
+  const silenceOptions = checkSilenceOptions('typingIndicator', options);
 
   return (source) =>
     new Observable<TypingState>((subscriber) => {
@@ -97,10 +97,9 @@ export function typingIndicator(options: TypingIndicatorOptions = {}): OperatorF
 }
 
 /** The silence options checked once, when the operator is made. */
-function checkSilenceOptions(options: TypingIndicatorOptions): { pauseAfterMs: number; scheduler: SchedulerLike } {
-  const pauseAfterMs = options.pauseAfterMs ?? 1500;
-  if (!Number.isFinite(pauseAfterMs) || pauseAfterMs <= 0) throw new UsageError(`pauseAfterMs must be a positive number, got ${pauseAfterMs}`);
-  return { pauseAfterMs, scheduler: options.scheduler ?? asyncScheduler };
+function checkSilenceOptions(where: string, options: TypingPhasesOptions): { pauseAfterMs: number; scheduler: SchedulerLike } {
+  checkOptions(where, options, ['pauseAfterMs', 'scheduler', 'choice']);
+  return { pauseAfterMs: options.pauseAfterMs ?? 1500, scheduler: options.scheduler ?? asyncScheduler };
 }
 
 /**
@@ -213,7 +212,7 @@ function samePhase(a: TypingPhase, b: TypingPhase): boolean {
  * ```
  */
 export function typingPhases(options: TypingPhasesOptions = {}): OperatorFunction<StreamEvent, TypingPhase> {
-  const silenceOptions = checkSilenceOptions(options);
+  const silenceOptions = checkSilenceOptions('typingPhases', options);
   const choice = options.choice ?? 0;
 
   return (source) =>

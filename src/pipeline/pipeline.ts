@@ -10,12 +10,12 @@ import type { Assembler, AssemblerOptions } from '../assembly/assembler.js';
 import { settleEnd, type BodyEnd } from '../assembly/end-of-body.js';
 import { unexpected } from '../assembly/unexpected-error.js';
 import type { StreamEvent } from '../assembly/events.js';
-import { UsageError, withPartial, type ChunkwiseError } from '../errors.js';
+import { withPartial, type ChunkwiseError } from '../errors.js';
 import type { ProviderName } from '../providers/provider-spec.js';
 import { PROVIDER_NAMES, endsAtComplete, isProviderName, providerFromFirstPayload, providerSpec, transportOfProvider } from '../providers/registry.js';
 import { createPayloadDecoder, type PayloadDecoder, type PayloadPosition } from '../transports/payload-decoder.js';
 import { DEFAULT_TRANSPORT, createTransportSniffer, transportFromContentType, type TransportName } from '../transports/transport-table.js';
-import { PIPELINE_OPTIONS, checkOptions } from '../sources/check-options.js';
+import { PIPELINE_OPTIONS, checkOptions, type OptionRule } from '../assembly/check-options.js';
 import { acceptNonStreamed } from './non-streamed.js';
 import type { Pipeline, PipelineOptions, PipelineSink } from './pipeline-types.js';
 import { createOrderedFeed } from './ordered-feed.js';
@@ -37,17 +37,19 @@ interface Run {
   end: BodyEnd;
 }
 
+/** The `provider` option's rule, beside the option table's (the names are the registry's). */
+export const PROVIDER_OPTION: Readonly<Record<string, OptionRule>> = {
+  provider: { expected: `one of ${PROVIDER_NAMES.map((name) => JSON.stringify(name)).join(', ')}`, ok: isProviderName },
+};
+
 /** Creates a pipeline that reports to `sink`; see the module comment for its steps. */
 export function createPipeline(options: PipelineOptions, sink: PipelineSink): Pipeline {
-  checkOptions('createPipeline', options, PIPELINE_OPTIONS);
+  checkOptions('createPipeline', options, PIPELINE_OPTIONS, PROVIDER_OPTION);
   return acceptNonStreamed(options, sink, createStreamPipeline);
 }
 
 /** The stream pipeline proper: SSE events or NDJSON lines through the provider's assembler. */
 function createStreamPipeline(options: PipelineOptions, sink: PipelineSink): Pipeline {
-  if (options.provider !== undefined && !isProviderName(options.provider)) {
-    throw new UsageError(`Unknown provider "${String(options.provider)}"; expected one of ${PROVIDER_NAMES.join(', ')}`);
-  }
   const run: Run = {
     options,
     sink,

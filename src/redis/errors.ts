@@ -1,3 +1,4 @@
+import { jsonText } from '../assembly/json-text.js';
 import * as core from '../errors.js';
 import { ChunkwiseError, NetworkError, TruncatedStreamError, UsageError } from '../errors.js';
 
@@ -50,7 +51,8 @@ export class RedisUnavailableError extends NetworkError {
 export function serializeError(error: ChunkwiseError): string {
   const fields: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(error)) if (name !== 'cause') fields[name] = value;
-  return JSON.stringify({ name: error.name, message: error.message, fields });
+  // `partial` may nest as deep as the depth limit lets it: written without recursion.
+  return jsonText({ name: error.name, message: error.message, fields });
 }
 
 const CLASSES: Record<string, unknown> = { ...core, PublisherGoneError, HistoryGoneError, PublishLockedError, RedisUnavailableError };

@@ -1,3 +1,4 @@
+import { jsonText } from '../assembly/json-text.js';
 import type { Subscription } from 'rxjs';
 import { ChunkwiseError, withPartial } from '../errors.js';
 import type { StreamOptions } from '../operators/run-pipeline.js';
@@ -199,11 +200,12 @@ export async function publish(source: ByteSource, options: PublishOptions): Prom
     event(event) {
       if (event.type !== 'chunk') return;
       ensureMeta();
-      append('chunk', JSON.stringify(event.chunk));
+      // Chunks and responses nest as deep as the depth limit lets them: written without recursion.
+      append('chunk', jsonText(event.chunk));
     },
     final(response) {
       ensureMeta();
-      append('final', JSON.stringify(response));
+      append('final', jsonText(response));
       append('end', '');
       subscription?.unsubscribe();
       void close({ response });

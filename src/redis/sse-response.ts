@@ -1,3 +1,4 @@
+import { jsonText } from '../assembly/json-text.js';
 import type { StreamEventType } from '../assembly/events.js';
 import type { ChunkwiseError } from '../errors.js';
 import type { RedisStreamEvent } from './entry-reader.js';
@@ -20,13 +21,14 @@ export const SSE_ERROR_EVENT = 'stream.error';
 
 const encoder = new TextEncoder();
 
-const frame = (event: RedisStreamEvent) => `id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
+// Events carry chunks and responses as deep as the depth limit lets them: written without recursion.
+const frame = (event: RedisStreamEvent) => `id: ${event.id}\nevent: ${event.type}\ndata: ${jsonText(event)}\n\n`;
 
 function errorFrame(error: unknown): string {
   const e = error as ChunkwiseError;
   const payload = { ...e, name: e?.name, code: e?.code, message: e?.message ?? String(error) };
   delete (payload as { cause?: unknown }).cause;
-  return `event: ${SSE_ERROR_EVENT}\ndata: ${JSON.stringify(payload)}\n\n`;
+  return `event: ${SSE_ERROR_EVENT}\ndata: ${jsonText(payload)}\n\n`;
 }
 
 /**

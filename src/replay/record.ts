@@ -1,3 +1,4 @@
+import { checkOptions } from '../assembly/check-options.js';
 import { Observable, asyncScheduler, type SchedulerLike } from 'rxjs';
 import type { Recording, RecordingEnd, RecordingMeta, RecordingPiece } from './recording.js';
 
@@ -34,6 +35,7 @@ export interface Recorder {
  * ```
  */
 export function record(source: Observable<Uint8Array>, options: RecordOptions = {}): Recorder {
+  checkOptions('record', options, ['scheduler', 'startedAt', 'meta']);
   const scheduler = options.scheduler ?? asyncScheduler;
   let resolve!: (recording: Recording) => void;
   const recording = new Promise<Recording>((r) => (resolve = r));

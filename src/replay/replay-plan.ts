@@ -1,4 +1,4 @@
-import { UsageError } from '../errors.js';
+import { checkOptions } from '../assembly/check-options.js';
 import { bodyFormat, messageEnds } from './message-boundaries.js';
 import type { Recording, RecordingPiece } from './recording.js';
 
@@ -40,8 +40,9 @@ export const DEFAULT_TOKENS_PER_SECOND = 50;
  * ```
  */
 export function replayPlan(recording: Recording, options: ReplayTimingOptions = {}): ReplayPlan {
-  const speed = positive('speed', options.speed ?? 1);
-  const rate = positive('tokensPerSecond', options.tokensPerSecond ?? DEFAULT_TOKENS_PER_SECOND);
+  checkOptions('replay', options, ['speed', 'tokensPerSecond', 'timing']);
+  const speed = options.speed ?? 1;
+  const rate = options.tokensPerSecond ?? DEFAULT_TOKENS_PER_SECOND;
   const timing = options.timing ?? (options.tokensPerSecond !== undefined ? 'synthetic' : 'recorded');
   const body = recording.body;
 
@@ -55,19 +56,10 @@ export function replayPlan(recording: Recording, options: ReplayTimingOptions = 
     }
     return { pieces, completeAt: pieces.length ? pieces[pieces.length - 1]!.at : 0, instant: false };
   }
-  if (timing !== 'recorded' && timing !== 'instant') throw new UsageError(`Unknown replay timing "${String(timing)}" (use recorded, synthetic or instant)`);
-
   const recorded = recording.pieces ?? (body.length ? [{ offset: 0, length: body.length, at: 0 }] : []);
   if (timing === 'instant') return { pieces: recorded.map((p) => ({ ...p, at: 0 })), completeAt: 0, instant: true };
   const pieces = recorded.map(({ offset, length, at }) => ({ offset, length, at: at / speed }));
   const lastAt = pieces.length ? pieces[pieces.length - 1]!.at : 0;
   const endAt = recording.end ? recording.end.at / speed : 0;
   return { pieces, completeAt: Math.max(lastAt, endAt), instant: false };
-}
-
-function positive(name: string, value: number): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new UsageError(`${name} must be a positive number, got ${String(value)}`);
-  }
-  return value;
 }

@@ -1,3 +1,4 @@
+import { checkOptions } from '../assembly/check-options.js';
 import { Observable, asyncScheduler, type SchedulerAction, type SchedulerLike } from 'rxjs';
 import type { Recording } from './recording.js';
 import { replayPlan, type ReplayTimingOptions } from './replay-plan.js';
@@ -24,6 +25,7 @@ export interface ReplayOptions extends ReplayTimingOptions {
  * ```
  */
 export function replay(recording: Recording, options: ReplayOptions = {}): Observable<Uint8Array> {
+  checkOptions('replay', options, ['scheduler']);
   const plan = replayPlan(recording, options);
   const scheduler = options.scheduler ?? asyncScheduler;
   const { body } = recording;

@@ -2,7 +2,7 @@ import { Observable, defer, map, takeWhile, type Subscribable } from 'rxjs';
 import { describeValue } from '../assembly/describe-value.js';
 import { AbortError, HttpError, LimitError, UsageError, toChunkwiseError } from '../errors.js';
 import { TRANSPORTS, streamOfFirstBytes, transportFromContentType, type TransportName } from '../transports/transport-table.js';
-import { SOURCE_OPTIONS, checkOptions } from './check-options.js';
+import { SOURCE_OPTIONS, checkOptions } from '../assembly/check-options.js';
 import { httpErrorFrom } from './http-error.js';
 
 /** A response body at hand: what a `ByteSource` promise may resolve to. */

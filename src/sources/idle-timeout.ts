@@ -1,5 +1,5 @@
 import { asyncScheduler, identity, throwError, timeout, type MonoTypeOperatorFunction, type SchedulerLike } from 'rxjs';
-import { checkOptions } from './check-options.js';
+import { checkOptions } from '../assembly/check-options.js';
 import { IdleTimeoutError } from '../errors.js';
 
 /**
@@ -14,7 +14,7 @@ import { IdleTimeoutError } from '../errors.js';
  */
 export function idleTimeout<T>(ms: number, scheduler: SchedulerLike = asyncScheduler): MonoTypeOperatorFunction<T> {
   // A delay past the longest timer would fire at once: refused, with the option's own rule.
-  checkOptions('idleTimeout', { idleTimeoutMs: ms }, ['idleTimeoutMs']);
+  checkOptions('idleTimeout', { idleTimeoutMs: ms, scheduler }, ['idleTimeoutMs', 'scheduler']);
   if (ms === Infinity) return identity;
   // Without `first`, `each` also bounds the wait for the first value.
   return timeout({ each: ms, with: () => throwError(() => new IdleTimeoutError(ms)), scheduler });

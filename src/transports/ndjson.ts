@@ -1,3 +1,4 @@
+import { checkOptions } from '../assembly/check-options.js';
 import { Observable, type OperatorFunction } from 'rxjs';
 import { LimitError, ParseError, excerptOf, toChunkwiseError, type ChunkwiseError } from '../errors.js';
 import { cutError } from '../assembly/end-of-body.js';
@@ -53,6 +54,7 @@ const encoder = new TextEncoder();
 // One piece: the decoder's state (the pending line, the carried bytes, the line count) lives in
 // this closure's variables, which the per-piece hot path reads directly; its helpers share them.
 export function createNdjsonDecoder(sink: NdjsonSink, options: NdjsonDecoderOptions = {}): NdjsonDecoder {
+  checkOptions('createNdjsonDecoder', options, ['maxLineBytes']);
   const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
   // ignoreBOM: each piece is decoded on its own, and only the body's first bytes may be a BOM.
   const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
@@ -262,6 +264,7 @@ function tooManyBytes(text: string, max: number): boolean {
  * ```
  */
 export function decodeNdjson(options: NdjsonDecoderOptions = {}): OperatorFunction<Uint8Array | string, unknown> {
+  checkOptions('decodeNdjson', options, ['maxLineBytes']);
   return (source) =>
     new Observable<unknown>((subscriber) => {
       const decoder = createNdjsonDecoder(

@@ -1,3 +1,4 @@
+import { checkOptions } from '../assembly/check-options.js';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { Observable, type OperatorFunction } from 'rxjs';
 import { LimitError, ParseError, ProviderError, excerptOf, toChunkwiseError, type ChunkwiseError } from '../errors.js';
@@ -60,6 +61,7 @@ const encoder = new TextEncoder();
 // One piece: the decoder's state (the carried bytes, the partial line, the counters) lives in
 // this closure's variables, which the per-piece hot path reads directly; its helpers share them.
 export function createSseDecoder(sink: SseSink, options: SseDecoderOptions = {}): SseDecoder {
+  checkOptions('createSseDecoder', options, ['maxEventSize']);
   const maxEventSize = options.maxEventSize ?? DEFAULT_MAX_EVENT_SIZE;
   // Each piece is decoded in one non-streaming call (Node's native fast path; `stream: true`
   // leaves it, and is slower on text with multi-byte characters), the bytes of a character cut at
@@ -231,6 +233,7 @@ export function createSseDecoder(sink: SseSink, options: SseDecoderOptions = {})
  * ```
  */
 export function decodeSse(options: SseDecoderOptions = {}): OperatorFunction<Uint8Array | string, SseMessage> {
+  checkOptions('decodeSse', options, ['maxEventSize']);
   return (source) =>
     new Observable<SseMessage>((subscriber) => {
       /** Inside `decoder.end()`: a message now is the body's last event, which no blank line closed. */

@@ -21,7 +21,7 @@
  * - Depth lives on the explicit stack (`stack`, `stackIsArray`, `stackKey`), so 10,000+ levels
  *   of nesting cost memory, never call stack.
  */
-import { UsageError, type LimitError, type ParseError } from '../../errors.js';
+import type { LimitError, ParseError } from '../../errors.js';
 import { jsonDepthError, jsonEmptyError, jsonSyntaxError } from './errors.js';
 import { setOwnField } from '../own-field.js';
 import { type Container, type JsonObject, copyOpenContainers } from './partial-value.js';
@@ -126,11 +126,8 @@ export class IncrementalJsonParser implements IncrementalJson {
   private work = 0;
 
   constructor(options: IncrementalJsonOptions = {}) {
-    const maxDepth = options.maxDepth ?? Infinity;
-    if (!(maxDepth >= 1) || (maxDepth !== Infinity && !Number.isInteger(maxDepth))) {
-      throw new UsageError(`maxDepth must be a positive integer, got ${String(options.maxDepth)}`);
-    }
-    this.maxDepth = maxDepth;
+    // Checked by createIncrementalJson (assembly/check-options.ts).
+    this.maxDepth = options.maxDepth ?? Infinity;
   }
 
   get text(): string {

@@ -3,6 +3,7 @@
  * response Ollama would have sent for `"stream": false` out. The endpoint is read off the
  * first line that says (`message` → chat, `response` → generate). See state.ts for the rules.
  */
+import { ASSEMBLER_OPTIONS, checkOptions } from '../../assembly/check-options.js';
 import type { Assembler, AssemblerOptions } from '../../assembly/assembler.js';
 import { createIncrementalJson } from '../../assembly/incremental-json.js';
 import { PAYLOAD_JSON_OPTIONS } from '../../assembly/json-depth.js';
@@ -37,6 +38,7 @@ export type OllamaAssembler = Assembler<OllamaChunk, OllamaSnapshot, OllamaRespo
  * ```
  */
 export function createOllamaAssembler(options: AssemblerOptions<OllamaSnapshot, OllamaChunk> = {}): OllamaAssembler {
+  checkOptions('createOllamaAssembler', options, ASSEMBLER_OPTIONS);
   const state = createOllamaState();
   const line = createLineRecord();
   let applied = 0;

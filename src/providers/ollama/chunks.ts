@@ -2,6 +2,7 @@
  * RxJS operators over parsed NDJSON values (`decodeNdjson()`'s output): thin wrappers around
  * the Ollama assembler, one assembler per subscription.
  */
+import { ASSEMBLER_OPTIONS, checkOptions } from '../../assembly/check-options.js';
 import { Observable, type OperatorFunction } from 'rxjs';
 import type { Assembler, AssemblerOptions } from '../../assembly/assembler.js';
 import { assemblerSnapshots } from '../../assembly/snapshots-operator.js';
@@ -62,6 +63,7 @@ export interface OllamaSnapshotsOptions extends AssemblerOptions<OllamaSnapshot,
  * ```
  */
 export function ollamaSnapshots(options: OllamaSnapshotsOptions = {}): OperatorFunction<unknown, OllamaSnapshot> {
+  checkOptions('ollamaSnapshots', options, ASSEMBLER_OPTIONS);
   const { lenient = false, ...assemblerOptions } = options;
   return assemblerSnapshots(
     () => createOllamaAssembler(assemblerOptions) as Assembler<unknown, OllamaSnapshot, unknown>,

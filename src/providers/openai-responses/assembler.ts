@@ -18,9 +18,13 @@
  * Events (only built when `onEvent` is set) map onto the chat-completions ones, so the same UI
  * code works for both; every event's `choice` is 0 and tool calls are indexed by `output_index`.
  */
+import { ASSEMBLER_OPTIONS, checkOptions } from '../../assembly/check-options.js';
 import type { Assembler, AssemblerOptions } from '../../assembly/assembler.js';
 import type { TokenLogprob, UsageInfo } from '../../assembly/events.js';
+import { describeValue } from '../../assembly/describe-value.js';
 import { appendText } from '../../assembly/growing-text.js';
+import { indexLimitError } from '../../assembly/index-limit.js';
+import { jsonExcerpt, stringOrJsonText } from '../../assembly/json-text.js';
 import { setOwnField } from '../../assembly/own-field.js';
 import { normalizeUsage } from '../../assembly/usage.js';
 import { ChunkwiseError, ParseError, ProviderError, TruncatedStreamError, excerptOf } from '../../errors.js';
@@ -50,8 +54,11 @@ export type ResponsesAssembler = Assembler<ResponseStreamEvent, Response, Respon
 };
 export type ResponsesAssemblerOptions = AssemblerOptions<Response, ResponseStreamEvent>;
 
-/** Indexes past this are bad data, not a response (a hostile `content_index: 1e9` must not make a list that long). */
-const MAX_INDEX = 1 << 16;
+/**
+ * The largest `output_index`, `content_index` or `summary_index`: parts are kept in dense lists,
+ * so a hostile `content_index: 1e9` must not make a list that long. Past it: a LimitError.
+ */
+const MAX_INDEX = (1 << 16) - 1;
 /** Unknown events kept, at most (the rest still reach `chunk` subscribers). */
 const MAX_UNKNOWN = 10_000;
 /** `response.<item type>.<status>` progress events that set the item's status. */
@@ -73,6 +80,7 @@ const TERMINAL: ReadonlySet<string> = new Set(['response.completed', 'response.i
  * ```
  */
 export function createResponsesAssembler(options: ResponsesAssemblerOptions = {}): ResponsesAssembler {
+  checkOptions('createResponsesAssembler', options, ASSEMBLER_OPTIONS);
   let envelope: Response | undefined;
   let terminal: Response | undefined;
   let terminalType = '';
@@ -171,7 +179,7 @@ export function createResponsesAssembler(options: ResponsesAssemblerOptions = {}
           lastTextItem = oi as number;
           lastTextIndex = ci;
         }
-        const delta = stringOf(event.delta);
+        const delta = textDelta(event, position);
         if (delta !== '') appendPartText(part, delta);
         const logprobs = event.logprobs;
         if (Array.isArray(logprobs) && logprobs.length > 0) appendLogprobs(part, logprobs as TokenLogprob[]);
@@ -188,7 +196,7 @@ export function createResponsesAssembler(options: ResponsesAssemblerOptions = {}
         const item = itemFor(event, position, type === 'response.function_call_arguments.delta' ? 'function_call' : 'custom_tool_call');
         const name = type === 'response.function_call_arguments.delta' ? 'arguments' : 'input';
         if (argumentsFieldOf(item.type) !== name) break;
-        const delta = stringOf(event.delta);
+        const delta = stringOrJsonText(event.delta);
         if (delta === '') return;
         const field = fieldOf(item, name);
         field.text = appendText(field.growth, delta);
@@ -203,7 +211,7 @@ export function createResponsesAssembler(options: ResponsesAssemblerOptions = {}
       case 'response.completed':
       case 'response.incomplete':
       case 'response.failed':
-        if (!isObject(event.response)) throw new ParseError(`A ${type} event has no response object`, { ...position, excerpt: excerptOf(JSON.stringify(event)) });
+        if (!isObject(event.response)) throw new ParseError(`A ${type} event has no response object`, { ...position, excerpt: excerptOf(safeJson(event)) });
         terminal = event.response as Response;
         terminalType = type;
         return;
@@ -229,9 +237,8 @@ export function createResponsesAssembler(options: ResponsesAssemblerOptions = {}
         const state = itemFor(event, position, typeof item.type === 'string' ? item.type : '');
         state.base = item;
         if (typeof item.type === 'string') state.type = item.type;
-        const wasDone = state.done;
         state.done = true;
-        if (sink !== undefined && !wasDone && argumentsFieldOf(state.type) !== undefined) finishToolCall(state, item, sink);
+        if (sink !== undefined && !state.finished && argumentsFieldOf(state.type) !== undefined) finishToolCall(state, item, sink);
         return;
       }
       case 'response.content_part.added':
@@ -281,7 +288,7 @@ export function createResponsesAssembler(options: ResponsesAssemblerOptions = {}
         const summary = type === 'response.reasoning_summary_text.delta';
         const refusal = type === 'response.refusal.delta';
         const part = partFor(event, position, summary ? 'summary' : 'content', refusal ? 'message' : 'reasoning', refusal ? 'refusal' : summary ? 'summary_text' : 'reasoning_text');
-        const delta = stringOf(event.delta);
+        const delta = textDelta(event, position);
         if (delta === '') return;
         appendPartText(part, delta);
         if (sink !== undefined) {
@@ -294,7 +301,7 @@ export function createResponsesAssembler(options: ResponsesAssemblerOptions = {}
         const part = partFor(event, position, 'content', 'message', 'output_text');
         const annotations = (part.annotations ??= Array.isArray(part.base.annotations) ? part.base.annotations.slice() : []);
         const at = event.annotation_index;
-        if (typeof at === 'number' && Number.isInteger(at) && at >= 0 && at < MAX_INDEX) annotations[at] = event.annotation;
+        if (typeof at === 'number' && Number.isInteger(at) && at >= 0 && at <= MAX_INDEX) annotations[at] = event.annotation;
         else annotations.push(event.annotation);
         if (sink !== undefined) sink.emit({ type: 'annotation', choice: 0, snapshot, index: indexOf(event, 'output_index', position), annotation: event.annotation });
         return;
@@ -317,8 +324,7 @@ export function createResponsesAssembler(options: ResponsesAssemblerOptions = {}
         const fieldName = name.slice(prefix.length);
         const field = fieldOf(item, fieldName);
         if (suffix === 'delta') {
-          const delta = event.delta;
-          const text = typeof delta === 'string' ? delta : delta === undefined || delta === null ? '' : JSON.stringify(delta);
+          const text = stringOrJsonText(event.delta);
           if (text === '') return;
           field.text = appendText(field.growth, text);
           if (sink !== undefined && argumentsFieldOf(item.type) === fieldName) emitArgumentsDelta(item, text, field.text, sink);
@@ -345,8 +351,8 @@ export function createResponsesAssembler(options: ResponsesAssemblerOptions = {}
     const final = build(false);
     const output = Array.isArray(final.output) ? final.output : [];
     for (const item of items) {
-      if (item.done || argumentsFieldOf(item.type) === undefined) continue;
-      item.done = true;
+      // Not marked done: the final object still builds this item from its streamed fields.
+      if (item.finished || argumentsFieldOf(item.type) === undefined) continue;
       const match = output.find((o) => o !== null && typeof o === 'object' && o.call_id !== undefined && o.call_id === item.base.call_id) ?? itemSnapshot(item, false);
       finishToolCall(item, match, sink);
     }
@@ -430,24 +436,30 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** A text delta (`output_text`, `refusal`, reasoning): a string, or none (null, absent); anything else is a ParseError naming it. */
+function textDelta(event: ResponseStreamEvent, position: Position): string {
+  const delta = event.delta;
+  if (typeof delta === 'string') return delta;
+  if (delta === undefined || delta === null) return '';
+  throw new ParseError(`${event.type}.delta must be a string, got ${describeValue(delta)}`, { ...position, excerpt: excerptOf(safeJson(event)) });
+}
+
 function stringOf(value: unknown): string {
   return typeof value === 'string' ? value : '';
 }
 
+/** A bounded JSON excerpt of an event for a message: events may be megabytes long and nest thousands of levels. */
 function safeJson(value: unknown): string {
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value);
-  }
+  return jsonExcerpt(value, 200);
 }
 
 function indexOf(event: ResponseStreamEvent, key: 'output_index' | 'content_index' | 'summary_index', position: Position): number {
   const value = event[key];
   if (value === undefined && key !== 'output_index') return 0;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value >= MAX_INDEX) {
-    throw new ParseError(`${event.type}.${key} must be an integer from 0 to ${MAX_INDEX - 1}, got ${safeJson(value)}`, { ...position, excerpt: excerptOf(safeJson(event)) });
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+    throw new ParseError(`${event.type}.${key} must be a non-negative integer, got ${describeValue(value)}`, { ...position, excerpt: excerptOf(safeJson(event)) });
   }
+  if (value > MAX_INDEX) throw indexLimitError(`${event.type}.${key}`, value, position, MAX_INDEX);
   return value;
 }
 

@@ -54,6 +54,8 @@ export interface ItemState {
   done: boolean;
   /** Tool calls: `tool_call.start` was emitted. */
   started: boolean;
+  /** Tool calls: `tool_call.done` was emitted (at `output_item.done`, or at the terminal event for an item that had none). */
+  finished: boolean;
 }
 
 export function createItem(index: number, item: ResponseItem): ItemState {
@@ -67,6 +69,7 @@ export function createItem(index: number, item: ResponseItem): ItemState {
     fields: undefined,
     done: false,
     started: false,
+    finished: false,
   };
 }
 

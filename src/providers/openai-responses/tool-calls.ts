@@ -7,6 +7,7 @@
 import { createIncrementalJson, type IncrementalJson } from '../../assembly/incremental-json.js';
 import { PAYLOAD_JSON_OPTIONS, parseJsonWithinDepth } from '../../assembly/json-depth.js';
 import type { ToolCallKind } from '../../assembly/events.js';
+import { stringOrJsonText } from '../../assembly/json-text.js';
 import { ParseError, excerptOf } from '../../errors.js';
 import type { ItemState } from './items.js';
 import type { ResponsesEventSink } from './event-sink.js';
@@ -42,9 +43,9 @@ export function emitArgumentsDelta(item: ItemState, delta: string, text: string,
 /** `tool_call.done`, from the item as it stands (the whole item once `output_item.done` brought it). */
 export function finishToolCall(item: ItemState, final: ResponseItem, sink: ResponsesEventSink): void {
   if (!item.started) startToolCall(item, sink);
+  item.finished = true;
   const field = argumentsFieldOf(item.type) ?? 'arguments';
-  const raw = final[field];
-  const text = typeof raw === 'string' ? raw : raw === undefined || raw === null ? '' : JSON.stringify(raw);
+  const text = stringOrJsonText(final[field]);
   let parsed: unknown = text;
   let error: ParseError | undefined;
   if (field === 'arguments') {

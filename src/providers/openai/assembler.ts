@@ -26,6 +26,7 @@
  * live value: read it during the event (later fragments grow it in place). The arguments' one is
  * a getter, parsed on first read (tool-calls.ts).
  */
+import { ASSEMBLER_OPTIONS, checkOptions } from '../../assembly/check-options.js';
 import type { Assembler, AssemblerOptions } from '../../assembly/assembler.js';
 import { countKeys } from '../../assembly/count-keys.js';
 import { keepUnknownFields, setOwnField } from '../../assembly/own-field.js';
@@ -54,6 +55,7 @@ export type OpenAiAssemblerOptions = AssemblerOptions<ChatCompletionSnapshot, Ch
 // One piece: the reducer's state is this closure's, read by push() on every chunk (the hot path);
 // the work per field is in choice.ts, tool-calls.ts, logprobs.ts and message-fields.ts.
 export function createOpenAiAssembler(options: OpenAiAssemblerOptions = {}): OpenAiAssembler {
+  checkOptions('createOpenAiAssembler', options, ASSEMBLER_OPTIONS);
   let id = '';
   let created = 0;
   let model = '';

@@ -2,6 +2,7 @@
  * RxJS operators over the chat-completions reducer: thin wrappers, each subscription with its
  * own assembler, so the same logic serves these, the async iterator and the one-call Promise.
  */
+import { ASSEMBLER_OPTIONS, checkOptions } from '../../assembly/check-options.js';
 import { Observable, type OperatorFunction } from 'rxjs';
 import type { Assembler } from '../../assembly/assembler.js';
 import { assemblerSnapshots, type AssemblerInput } from '../../assembly/snapshots-operator.js';
@@ -65,6 +66,7 @@ export function openAiChunks(): OperatorFunction<SseMessage, ChatCompletionChunk
  * ```
  */
 export function openAiSnapshots(options: OpenAiSnapshotsOptions = {}): OperatorFunction<SseMessage | ChatCompletionChunk, ChatCompletionSnapshot> {
+  checkOptions('openAiSnapshots', options, ASSEMBLER_OPTIONS);
   const { lenient = false, ...assemblerOptions } = options;
   return assemblerSnapshots(
     () => createOpenAiAssembler(assemblerOptions) as Assembler<unknown, ChatCompletionSnapshot, unknown>,

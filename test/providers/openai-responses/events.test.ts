@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { StreamEvent } from '../../../src/assembly/events.js';
-import { ParseError, ProviderError, TruncatedStreamError } from '../../../src/errors.js';
+import { LimitError, ParseError, ProviderError, TruncatedStreamError } from '../../../src/errors.js';
 import { createResponsesAssembler } from '../../../src/providers/openai-responses/assembler.js';
 import type { Response } from '../../../src/providers/openai-responses/types.js';
 import { RESPONSES_DIR } from '../../helpers/responses-recordings.js';
@@ -146,7 +146,72 @@ describe('failures carry the partial Response', () => {
     const assembler = createResponsesAssembler();
     assembler.push(envelope, { event: 1 });
     expect(() => assembler.push([1, 2], { event: 2 })).toThrow(ParseError);
-    expect(() => assembler.push({ type: 'response.output_text.delta', output_index: 1e9, delta: 'x' }, { event: 3 })).toThrow(/output_index must be an integer/);
+    expect(() => assembler.push({ type: 'response.output_text.delta', output_index: -1, delta: 'x' }, { event: 3 })).toThrow(/output_index must be a non-negative integer, got a number \(-1\)/);
+  });
+
+  it('an index past the largest the dense part lists take (65535) is a LimitError naming the field, with the partial', () => {
+    for (const [key, at] of [['output_index', 1e9], ['content_index', 65_536]] as const) {
+      const assembler = createResponsesAssembler();
+      assembler.push(envelope, { event: 1 });
+      let caught: unknown;
+      try {
+        assembler.push({ type: 'response.content_part.added', output_index: 0, content_index: 0, [key]: at, part: { type: 'output_text', text: '' } }, { event: 2 });
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught).toBeInstanceOf(LimitError);
+      expect(caught).toMatchObject({ limitName: 'index', limit: 65_535, event: 2 });
+      expect((caught as LimitError).message).toMatch(new RegExp(`^response\\.content_part\\.added\\.${key} is ${at}, above the largest index chunkwise accepts \\(65535\\)`));
+      expect((caught as LimitError).partial).toMatchObject({ id: 'resp_1' });
+    }
+  });
+
+  it('a function call that never got output_item.done keeps its streamed arguments in the final object, with events on or off', () => {
+    const events = [
+      envelope,
+      { type: 'response.output_item.added', output_index: 0, item: { id: 'fc_1', type: 'function_call', status: 'in_progress', call_id: 'call_1', name: 'f', arguments: '' } },
+      { type: 'response.function_call_arguments.delta', output_index: 0, item_id: 'fc_1', delta: '{"a"' },
+      { type: 'response.function_call_arguments.delta', output_index: 0, item_id: 'fc_1', delta: ':1}' },
+      { type: 'response.completed', response: { id: 'resp_1', object: 'response', status: 'completed', output: [] } },
+    ];
+    for (const withEvents of [false, true]) {
+      const seen: StreamEvent[] = [];
+      const assembler = createResponsesAssembler(withEvents ? { onEvent: (e) => seen.push(e) } : {});
+      events.forEach((e, i) => assembler.push(e, { event: i + 1 }));
+      expect(assembler.finish(true, false).output).toMatchObject([{ type: 'function_call', call_id: 'call_1', arguments: '{"a":1}' }]);
+      if (withEvents) expect(seen.filter((e) => e.type === 'tool_call.done')).toMatchObject([{ arguments: '{"a":1}', parsed: { a: 1 } }]);
+    }
+  });
+
+  it('a text delta that is not a string is a ParseError naming the event type, with the partial', () => {
+    for (const type of ['response.output_text.delta', 'response.refusal.delta', 'response.reasoning_text.delta']) {
+      const assembler = createResponsesAssembler();
+      assembler.push(envelope, { event: 1 });
+      let caught: unknown;
+      try {
+        assembler.push({ type, output_index: 0, content_index: 0, delta: { text: 'x' } }, { event: 2 });
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught).toBeInstanceOf(ParseError);
+      expect((caught as ParseError).message.startsWith(`${type}.delta must be a string, got an object`)).toBe(true);
+      expect(caught).toMatchObject({ event: 2, partial: { id: 'resp_1' } });
+    }
+  });
+
+  it('deltas and arguments sent as objects deeper than JSON.stringify goes are written as their JSON text', () => {
+    const deep = JSON.parse('{"a":'.repeat(20_000) + '1' + '}'.repeat(20_000));
+    const seen: StreamEvent[] = [];
+    const assembler = createResponsesAssembler({ onEvent: (e) => seen.push(e) });
+    assembler.push(envelope, { event: 1 });
+    assembler.push({ type: 'response.output_item.added', output_index: 0, item: { id: 'fc_1', type: 'function_call', call_id: 'call_1', name: 'f', arguments: '' } });
+    assembler.push({ type: 'response.function_call_arguments.delta', output_index: 0, item_id: 'fc_1', delta: deep });
+    assembler.push({ type: 'response.output_item.done', output_index: 0, item: { id: 'fc_1', type: 'function_call', status: 'completed', call_id: 'call_1', name: 'f', arguments: deep } });
+    const done = seen.find((e) => e.type === 'tool_call.done') as Extract<StreamEvent, { type: 'tool_call.done' }>;
+    expect(done.arguments.length).toBe(20_000 * 6 + 1);
+    expect(done.arguments.startsWith('{"a":{"a":')).toBe(true);
+    const delta = seen.find((e) => e.type === 'tool_call.arguments.delta') as Extract<StreamEvent, { type: 'tool_call.arguments.delta' }>;
+    expect(delta.arguments).toBe(done.arguments);
   });
 });
 
