@@ -39,8 +39,11 @@ export const DEFAULT_TOKENS_PER_SECOND = 50;
  * replayPlan(recording, { speed: 2 }).pieces.map((p) => p.at); // recorded times, halved
  * ```
  */
+/** The options that set a replay's pace, checked by every entry that takes them. */
+export const REPLAY_TIMING_OPTIONS = ['speed', 'tokensPerSecond', 'timing'] as const;
+
 export function replayPlan(recording: Recording, options: ReplayTimingOptions = {}): ReplayPlan {
-  checkOptions('replay', options, ['speed', 'tokensPerSecond', 'timing']);
+  checkOptions('replay', options, REPLAY_TIMING_OPTIONS);
   const speed = options.speed ?? 1;
   const rate = options.tokensPerSecond ?? DEFAULT_TOKENS_PER_SECOND;
   const timing = options.timing ?? (options.tokensPerSecond !== undefined ? 'synthetic' : 'recorded');

@@ -1,7 +1,8 @@
 import { asyncScheduler } from 'rxjs';
 import { UsageError } from '../errors.js';
 import type { Recording } from '../replay/recording.js';
-import { replayPlan } from '../replay/replay-plan.js';
+import { checkOptions } from '../assembly/check-options.js';
+import { REPLAY_TIMING_OPTIONS } from '../replay/replay-plan.js';
 import type { ReplayOptions } from '../replay/replay.js';
 import { candidateOf, type Candidate } from './candidates.js';
 import { chooseRecording, type Choice, type Chooser } from './choose-recording.js';
@@ -64,7 +65,8 @@ export function createRecordingFetch(options: RecordingFetchOptions, openStore: 
   if (options.speed !== undefined) replayOptions.speed = options.speed;
   if (options.tokensPerSecond !== undefined) replayOptions.tokensPerSecond = options.tokensPerSecond;
   if (options.scheduler !== undefined) replayOptions.scheduler = options.scheduler;
-  replayPlan({ body: new Uint8Array(0) }, replayOptions); // checks speed, rate and timing now
+  // The replay's own option rules, named after this entry so the message says which call was wrong.
+  checkOptions('recordingFetch', replayOptions, REPLAY_TIMING_OPTIONS);
   const memory = namedRecordings(options.recordings ?? []);
   const redact = options.redact ?? [];
 

@@ -271,7 +271,7 @@ describe('recordingFetch replays', () => {
   it('checks its options at once', () => {
     expect(() => recordingFetch({ mode: 'record' })).toThrow(new UsageError('recordingFetch: mode "record" saves recordings and needs a dir'));
     expect(() => recordingFetch({ mode: 'rewind' as never })).toThrow(/unknown mode "rewind"/);
-    expect(() => recordingFetch({ speed: 0 })).toThrow(/speed must be a positive number/);
+    expect(() => recordingFetch({ speed: 0 })).toThrow(/^recordingFetch: option speed is a number \(0\)/);
     expect(() => recordingFetch({ recordings: [{ pieces: [] } as never] })).toThrow(/recordings\[0\] is not a recording/);
   });
 });
