@@ -4,6 +4,7 @@ import { AbortError, HttpError, LimitError, UsageError, toChunkwiseError } from 
 import { TRANSPORTS, streamOfFirstBytes, transportFromContentType, type TransportName } from '../transports/transport-table.js';
 import { SOURCE_OPTIONS, checkOptions } from '../assembly/check-options.js';
 import { httpErrorFrom } from './http-error.js';
+import { concatBytes } from '../transports/concat-bytes.js';
 
 /** A response body at hand: what a `ByteSource` promise may resolve to. */
 export type ReadyByteSource =
@@ -205,7 +206,7 @@ function sniffThenPump(
         if (!isBytes(value)) return fail(notBytes(value, held.length, heldBytes));
         held.push(value);
         heldBytes += value.byteLength;
-        verdict ??= streamOfFirstBytes(concat(held));
+        verdict ??= streamOfFirstBytes(concatBytes(held));
       }
     } catch (error) {
       if (!stopped) fail(error);
@@ -213,7 +214,7 @@ function sniffThenPump(
     }
     if (verdict === undefined || verdict === 'neither' || (expect !== 'any' && verdict !== expect)) {
       if (!ended) reader.cancel().catch(() => {});
-      fail(notAStream(response, typeError, new TextDecoder().decode(concat(held).subarray(0, NOT_A_STREAM_EXCERPT_BYTES))));
+      fail(notAStream(response, typeError, new TextDecoder().decode(concatBytes(held).subarray(0, NOT_A_STREAM_EXCERPT_BYTES))));
       return;
     }
     for (const piece of held) emit(piece);
@@ -236,18 +237,6 @@ function notAStream(response: Response, reason: string, body: string): HttpError
   return new HttpError({ status: response.status, statusText: response.statusText, body, headers, reason, ...(response.url ? { url: response.url } : {}) });
 }
 
-function concat(pieces: Uint8Array[]): Uint8Array {
-  if (pieces.length === 1) return pieces[0]!;
-  let length = 0;
-  for (const p of pieces) length += p.byteLength;
-  const out = new Uint8Array(length);
-  let at = 0;
-  for (const p of pieces) {
-    out.set(p, at);
-    at += p.byteLength;
-  }
-  return out;
-}
 
 /** Releases a source that arrived after the subscriber left: its connection must not stay open. */
 function discard(source: ReadyByteSource): void {

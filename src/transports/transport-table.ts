@@ -5,6 +5,8 @@
  * table. Nothing else in `src/` reads content types or first bytes to tell formats apart.
  */
 
+import { concatBytes } from './concat-bytes.js';
+
 export type TransportName = 'sse' | 'ndjson';
 
 /** What the rest of the code needs to know of a transport besides its decoder. */
@@ -131,7 +133,7 @@ export function createTransportSniffer() {
       if (decided === undefined) {
         // Only the first three bytes can hold a BOM: past them, blank pieces are looked at alone
         // (joining every piece so far each time would be quadratic in a blank body).
-        decided = seen >= BOM.length ? transportAfterBlanks(piece, 0) : transportFromFirstBytes(waiting.length === 1 ? piece : concat(waiting));
+        decided = seen >= BOM.length ? transportAfterBlanks(piece, 0) : transportFromFirstBytes(concatBytes(waiting));
         seen += piece.byteLength;
       }
       return decided;
@@ -143,17 +145,6 @@ export function createTransportSniffer() {
   };
 }
 
-function concat(pieces: Uint8Array[]): Uint8Array {
-  let length = 0;
-  for (const p of pieces) length += p.byteLength;
-  const out = new Uint8Array(length);
-  let at = 0;
-  for (const p of pieces) {
-    out.set(p, at);
-    at += p.byteLength;
-  }
-  return out;
-}
 
 /** The SSE field names a stream can open with (a line `data: …`, `event: …`; `:` starts a comment). */
 const SSE_OPENINGS = ['data', 'event', 'id', 'retry'];

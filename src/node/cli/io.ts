@@ -3,6 +3,7 @@ import { stat } from 'node:fs/promises';
 import { jsonTextIndented } from '../../assembly/json-text.js';
 import { UsageError, escapeControlCharacters } from '../../errors.js';
 import { redactText } from '../../replay/redact.js';
+import { concatBytes } from '../../transports/concat-bytes.js';
 
 type Tty = { isTTY?: boolean; columns?: number };
 
@@ -50,13 +51,7 @@ export async function openInput(path: string, io: CliIo): Promise<AsyncIterable<
 export async function readStdin(io: CliIo): Promise<Uint8Array> {
   const pieces: Uint8Array[] = [];
   for await (const piece of io.stdin as AsyncIterable<Uint8Array | string>) pieces.push(typeof piece === 'string' ? new TextEncoder().encode(piece) : piece);
-  const out = new Uint8Array(pieces.reduce((n, p) => n + p.byteLength, 0));
-  let at = 0;
-  for (const piece of pieces) {
-    out.set(piece, at);
-    at += piece.byteLength;
-  }
-  return out;
+  return concatBytes(pieces);
 }
 
 /** Fails with a one-line UsageError unless `path` is a readable file. */
