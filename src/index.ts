@@ -99,4 +99,4 @@ export { replay, type ReplayOptions } from './replay/replay.js';
 export { DEFAULT_TOKENS_PER_SECOND, type ReplayTiming, type ReplayTimingOptions } from './replay/replay-plan.js';
 export { replayAsReadableStream, replayResponse } from './replay/replay-response.js';
 export { recordingToSidecar, recordingFromSidecar } from './replay/sidecar.js';
-export { redactSecrets, redactHeaders, redactText, REDACTED } from './replay/redact.js';
+export { redactSecrets, redactHeaders, redactText, REDACTED } from './assembly/redact.js';

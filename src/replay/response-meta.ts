@@ -1,4 +1,4 @@
-import { redactHeaders, redactSecrets, redactText } from './redact.js';
+import { redactHeaders, redactSecrets, redactText } from '../assembly/redact.js';
 import type { RecordingMeta } from './recording.js';
 
 /** What a recorder knows about the request that produced a response. */

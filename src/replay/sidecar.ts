@@ -1,5 +1,5 @@
 import { UsageError } from '../errors.js';
-import { redactHeaders, redactSecrets, redactText } from './redact.js';
+import { redactHeaders, redactSecrets, redactText } from '../assembly/redact.js';
 import {
   RECORDING_FORMAT_NAME,
   RECORDING_FORMAT_VERSION,

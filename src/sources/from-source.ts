@@ -3,7 +3,7 @@ import { describeValue } from '../assembly/describe-value.js';
 import { AbortError, HttpError, LimitError, UsageError, toChunkwiseError } from '../errors.js';
 import { TRANSPORTS, streamOfFirstBytes, transportFromContentType, type TransportName } from '../transports/transport-table.js';
 import { SOURCE_OPTIONS, checkOptions } from '../assembly/check-options.js';
-import { httpErrorFrom } from './http-error.js';
+import { httpErrorFrom, responseFacts } from './http-error.js';
 import { concatBytes } from '../transports/concat-bytes.js';
 
 /** A response body at hand: what a `ByteSource` promise may resolve to. */
@@ -230,11 +230,7 @@ function sniffThenPump(
 }
 
 function notAStream(response: Response, reason: string, body: string): HttpError {
-  const headers: Record<string, string> = {};
-  response.headers.forEach((value, key) => {
-    headers[key] = value;
-  });
-  return new HttpError({ status: response.status, statusText: response.statusText, body, headers, reason, ...(response.url ? { url: response.url } : {}) });
+  return new HttpError({ ...responseFacts(response), body, reason });
 }
 
 

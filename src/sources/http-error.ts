@@ -1,3 +1,4 @@
+import { redactText } from '../assembly/redact.js';
 import { HttpError } from '../errors.js';
 
 /** How much of an error body is read (a proxy may send megabytes of HTML, or never stop). */
@@ -23,21 +24,22 @@ export interface HttpErrorOptions {
  */
 export async function httpErrorFrom(response: Response, options: HttpErrorOptions = {}): Promise<HttpError> {
   const body = await readBody(response, options.maxBodyBytes ?? MAX_ERROR_BODY_BYTES, options.signal);
+  const found = providerErrorIn(body);
+  const retryAfter = parseRetryAfter(response.headers.get('retry-after'));
+  return new HttpError({ ...responseFacts(response), body, ...found, ...(retryAfter === undefined ? {} : { retryAfter }) });
+}
+
+/**
+ * What an HttpError says of the response: status, headers and URL (named in its message). The URL
+ * has its credential query parameters masked (`?key=[redacted]`): the message is printed and
+ * logged, and some APIs take the key in the URL.
+ */
+export function responseFacts(response: Response): { status: number; statusText: string; headers: Record<string, string>; url?: string } {
   const headers: Record<string, string> = {};
   response.headers.forEach((value, key) => {
     headers[key] = value;
   });
-  const found = providerErrorIn(body);
-  const retryAfter = parseRetryAfter(response.headers.get('retry-after'));
-  return new HttpError({
-    status: response.status,
-    statusText: response.statusText,
-    body,
-    headers,
-    ...(response.url ? { url: response.url } : {}),
-    ...found,
-    ...(retryAfter === undefined ? {} : { retryAfter }),
-  });
+  return { status: response.status, statusText: response.statusText, headers, ...(response.url ? { url: redactText(response.url) } : {}) };
 }
 
 async function readBody(response: Response, max: number, signal: AbortSignal | undefined): Promise<string> {

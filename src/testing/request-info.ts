@@ -1,5 +1,5 @@
 import { servedEndpoint } from '../providers/registry.js';
-import { redactText } from '../replay/redact.js';
+import { redactText } from '../assembly/redact.js';
 import type { RecordingRequest } from './types.js';
 
 const decoder = new TextDecoder();

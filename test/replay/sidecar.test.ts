@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
-import { REDACTED, redactHeaders, redactSecrets } from '../../src/replay/redact.js';
+import { REDACTED, redactHeaders, redactSecrets } from '../../src/assembly/redact.js';
 import { RECORDING_FORMAT_VERSION, type Recording } from '../../src/replay/recording.js';
 import { piecesProblem, recordingFromSidecar, recordingToSidecar } from '../../src/replay/sidecar.js';
 

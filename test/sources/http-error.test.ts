@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HttpError } from '../../src/errors.js';
+import { fromSource } from '../../src/sources/from-source.js';
 import { httpErrorFrom, parseRetryAfter, providerErrorIn } from '../../src/sources/http-error.js';
 
 describe('providerErrorIn', () => {
@@ -61,5 +62,24 @@ describe('httpErrorFrom', () => {
 
   it('an empty body still gives the status', async () => {
     expect((await httpErrorFrom(new Response(null, { status: 404, statusText: 'Not Found' }))).message).toBe('HTTP 404 Not Found');
+  });
+});
+
+describe('the URL an HttpError names', () => {
+  // fetch() sets `url` on the responses it returns; a constructed Response has none, so it is set here.
+  const withUrl = (response: Response, url: string) => Object.defineProperty(response, 'url', { value: url });
+  const url = 'https://generativelanguage.example/v1beta/models/m:streamGenerateContent?alt=sse&key=AIzaSECRETSECRET';
+
+  it('has its credential query parameters masked in the message', async () => {
+    const error = await httpErrorFrom(withUrl(new Response('{"error":{"message":"denied"}}', { status: 403 }), url));
+    expect(error.message).toBe('HTTP 403 from https://generativelanguage.example/v1beta/models/m:streamGenerateContent?alt=sse&key=[redacted]: denied');
+  });
+
+  it('is masked too when a 200 is not a stream (a login page)', async () => {
+    const page = withUrl(new Response('<html>sign in</html>', { status: 200, headers: { 'content-type': 'text/html' } }), url);
+    const error = await new Promise<unknown>((resolve) => fromSource(page).subscribe({ error: resolve, complete: () => resolve(undefined) }));
+    expect(error).toBeInstanceOf(HttpError);
+    expect((error as HttpError).message).toContain('?alt=sse&key=[redacted]');
+    expect((error as HttpError).message).not.toContain('SECRET');
   });
 });

@@ -4,7 +4,7 @@ import { UsageError } from '../../errors.js';
 import { PROVIDER_NAMES } from '../../providers/registry.js';
 import type { Recording } from '../../replay/recording.js';
 import { bodyFormat } from '../../replay/message-boundaries.js';
-import { redactText } from '../../replay/redact.js';
+import { redactText } from '../../assembly/redact.js';
 import { readRecording } from '../recording-files.js';
 import { createInspectServer } from '../inspect/server.js';
 import { FILE_MODE_FLAG, HELP_FLAG, fileModeFlag, oneOf, portNumber, type CommandSpec, type ParsedArgs } from './args.js';

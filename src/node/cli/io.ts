@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { jsonTextIndented } from '../../assembly/json-text.js';
 import { UsageError, escapeControlCharacters } from '../../errors.js';
-import { redactText } from '../../replay/redact.js';
+import { redactText } from '../../assembly/redact.js';
 import { concatBytes } from '../../transports/concat-bytes.js';
 
 type Tty = { isTTY?: boolean; columns?: number };

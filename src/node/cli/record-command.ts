@@ -11,7 +11,7 @@ import { extensionOfRecording } from '../../replay/message-boundaries.js';
 import type { Recording, RecordingMeta } from '../../replay/recording.js';
 import { transportFromExtension } from '../../transports/transport-table.js';
 import { describeResponse } from '../../replay/response-meta.js';
-import { redactText } from '../../replay/redact.js';
+import { redactText } from '../../assembly/redact.js';
 import { fromSource } from '../../sources/from-source.js';
 import { writeRecording } from '../recording-files.js';
 import { FILE_MODE_FLAG, HELP_FLAG, RAW_FLAG, fileModeFlag, oneOf, type CommandSpec, type ParsedArgs } from './args.js';

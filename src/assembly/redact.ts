@@ -11,6 +11,8 @@
  *   `user:password@host` are masked, so a URL is safe wherever it is stored or printed.
  */
 
+import { setOwnField } from './own-field.js';
+
 /** What a redacted value is replaced with. */
 export const REDACTED = '[redacted]';
 
@@ -85,7 +87,8 @@ export function redactSecrets<T>(value: T, names: readonly string[] = []): T {
       continue;
     }
     for (const [key, inner] of Object.entries(original)) {
-      (out as Record<string, unknown>)[key] = secret(key) && inner !== null && inner !== undefined ? REDACTED : copy(inner);
+      // A body's own `__proto__` key stays an own field of the copy (an assignment would set the prototype).
+      setOwnField(out as Record<string, unknown>, key, secret(key) && inner !== null && inner !== undefined ? REDACTED : copy(inner));
     }
   }
   return root.value as T;

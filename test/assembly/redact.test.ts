@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { REDACTED, isSecretName, redactHeaders, redactSecrets, redactText } from '../../src/replay/redact.js';
+import { REDACTED, isSecretName, redactHeaders, redactSecrets, redactText } from '../../src/assembly/redact.js';
 
 // Key shapes as the providers document them (lengths and prefixes), filled with made-up characters.
 const GOOGLE_KEY = `AIza${'Sy0123456789abcdefghijklmnopqrstu'.padEnd(35, 'x')}`;
@@ -77,6 +77,15 @@ describe('redaction rules', () => {
   it('takes extra names, in any case, for headers and body fields', () => {
     expect(redactHeaders({ 'X-Account': 'a', 'x-request-id': 'r' }, ['x-account'])).toEqual({ 'x-account': REDACTED, 'x-request-id': 'r' });
     expect(redactSecrets({ user: 'alice', nested: [{ User: 'bob' }], model: 'm' }, ['USER'])).toEqual({ user: REDACTED, nested: [{ User: REDACTED }], model: 'm' });
+  });
+
+  it('keeps a body\'s own __proto__ key as an own field of the copy, redacted inside, and touches no prototype', () => {
+    const body = JSON.parse('{"__proto__":{"api_key":"sk-abcdefghijklmnopqrstuv","model":"m"},"n":1}');
+    const copy = redactSecrets(body) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(copy)).toBe(Object.prototype);
+    expect(Object.hasOwn(copy, '__proto__')).toBe(true);
+    expect(Object.getOwnPropertyDescriptor(copy, '__proto__')?.value).toEqual({ api_key: REDACTED, model: 'm' });
+    expect(JSON.stringify(copy)).toBe('{"__proto__":{"api_key":"[redacted]","model":"m"},"n":1}');
   });
 
   it('copies a body of any depth (no recursion), redacting at the bottom', () => {
